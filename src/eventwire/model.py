@@ -140,11 +140,27 @@ class Place:
 
 #: The event fields that carry ACLED's names, in ACLED's column order.
 ACLED_FIELDS = (
-    "event_date", "time_precision", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "country", "iso3", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
-    "fatalities", "notes",
-)  # fmt: skip
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "country",
+    "iso3",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "notes",
+)
 
 
 @dataclass(slots=True)

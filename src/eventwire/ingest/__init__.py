@@ -1,0 +1,5 @@
+"""Ingest: files, directories, stdin and raw bytes (text or HTML) in, cleaned `Document`s out."""
+
+from eventwire.ingest.readers import iter_paths, read_bytes, read_path
+
+__all__ = ["iter_paths", "read_bytes", "read_path"]

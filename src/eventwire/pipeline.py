@@ -1,0 +1,421 @@
+"""The extraction pipeline: named components run in order over one shared `Analysis`.
+
+    ingest (Document) -> nlp (spaCy Doc) -> actors -> places -> events -> relations -> Extraction
+
+Each component is a plain function `(Analysis) -> None` registered in `COMPONENTS` under its name;
+`Pipeline(steps=...)` runs a chosen sequence, so a user can swap a step for their own without touching
+the others. Loading (spaCy model, actor dictionary, gazetteer) happens once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from .config import Settings
+from .extract.actors import DocumentActors, Resolved
+from .extract.casualties import fatalities_for_event
+from .extract.dates import ResolvedDate, find_dates, resolve_date
+from .extract.events import Trigger, arguments, find_triggers, refine_subtype
+from .extract.places import DocumentPlaces, PlaceMention
+from .extract.relations import RelationReader
+from .ingest import read_bytes, read_path
+from .model import Document, Event, Evidence, Extraction, Relation
+from .nlp import load_pipeline
+from .resolve.dictionary import ActorDictionary
+from .resolve.gazetteer import Gazetteer
+
+
+@dataclass
+class Analysis:
+    """Everything known about one document while the components run."""
+
+    document: Document
+    settings: Settings
+    doc: Doc | None = None
+    actors: DocumentActors | None = None
+    places: DocumentPlaces | None = None
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        return self.document.published.year if self.document.published else None
+
+
+Component = Callable[[Analysis], None]
+COMPONENTS: dict[str, Component] = {}
+
+
+def component(name: str) -> Callable[[Component], Component]:
+    """Register a pipeline component under `name`."""
+
+    def register(func: Component) -> Component:
+        COMPONENTS[name] = func
+        return func
+
+    return register
+
+
+@component("nlp")
+def run_nlp(analysis: Analysis) -> None:
+    analysis.doc = load_pipeline(analysis.settings)(analysis.document.text)
+
+
+@component("actors")
+def read_actors(analysis: Analysis) -> None:
+    assert analysis.doc is not None
+    analysis.actors = DocumentActors(analysis.doc, ActorDictionary.default(), analysis.year).read()
+
+
+@component("places")
+def read_places(analysis: Analysis) -> None:
+    assert analysis.doc is not None and analysis.actors is not None
+    countries = [a.country for a in analysis.actors.actors.values() if a.country and a.type != "country"]
+    analysis.places = DocumentPlaces.read(
+        analysis.doc, Gazetteer.default(), ActorDictionary.default(), countries
+    )
+    analysis.actors.focus_iso3 = analysis.places.focus_iso3
+
+
+@component("events")
+def read_events(analysis: Analysis) -> None:
+    EventReader(analysis).read()
+
+
+@component("relations")
+def read_relations(analysis: Analysis) -> None:
+    assert analysis.doc is not None and analysis.actors is not None
+    published = analysis.document.published
+    reader = RelationReader(analysis.doc, analysis.actors, published.isoformat() if published else None)
+    analysis.relations = reader.read()
+
+
+DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
+
+
+class EventReader:
+    """Turns the triggers of each sentence into coded events, then merges repeats within the document."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        assert analysis.doc is not None and analysis.actors is not None and analysis.places is not None
+        self.analysis = analysis
+        self.doc = analysis.doc
+        self.actors = analysis.actors
+        self.places = analysis.places
+        self.published = analysis.document.published
+        self.last_place: PlaceMention | None = None
+        self.last_date: ResolvedDate | None = None
+        self.last_sentence_end = -1
+
+    def read(self) -> None:
+        sents = list(self.doc.sents)
+        events: list[Event] = []
+        for index, sent in enumerate(sents):
+            triggers = find_triggers(sent)
+            if not triggers:
+                self._remember_context(sent)
+                continue
+            following = (
+                sents[index + 1] if index + 1 < len(sents) and not find_triggers(sents[index + 1]) else None
+            )
+            for trigger in self._choose(triggers):
+                event = self._event(sent, trigger, following)
+                if event is not None:
+                    events.append(event)
+            self._remember_context(sent)
+        self.analysis.events = merge_document_events(events)
+
+    def _remember_context(self, sent: Span) -> None:
+        here = self.places.in_sentence(sent)
+        if here:
+            self.last_place = max(here, key=lambda m: {"relative": 3, "city": 2}.get(m.place.feature, 0))  # type: ignore[union-attr]
+        dates = self._dates(sent)
+        if dates:
+            self.last_date = dates[0]
+
+    def _choose(self, triggers: list[Trigger]) -> list[Trigger]:
+        """The heaviest trigger, plus other-type verb triggers that have a subject of their own."""
+        chosen = [triggers[0]]
+        for trig in triggers[1:]:
+            if trig.entry.event_type in {c.entry.event_type for c in chosen}:
+                continue
+            if trig.token.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in trig.token.children):
+                chosen.append(trig)
+        return chosen
+
+    def _dates(self, sent: Span) -> list[ResolvedDate]:
+        out = []
+        for ent in sent.ents:
+            if ent.label_ in ("DATE", "TIME"):
+                r = resolve_date(ent.text, self.published, ent.start_char)
+                if r is not None and (r.date is not None or not r.year_known):
+                    out.append(r)
+        if not out:
+            out = find_dates(sent.text, self.published, sent.start_char)
+        return out
+
+    def _event(self, sent: Span, trigger: Trigger, following: Span | None) -> Event | None:
+        args = arguments(trigger)
+        place = self.places.for_event(sent, trigger.token)
+        if place is None and self.last_place is not None:
+            place = self.last_place  # "the village" of the sentence before
+        iso3 = place.place.iso3 if place and place.place else self.places.focus_iso3
+
+        actor1 = self._first(args.agents, iso3)
+        actor2_all = [r for tok in args.patients for r in self.actors.resolve(tok, iso3)]
+        actor2_all = [r for r in actor2_all if actor1 is None or r.name != actor1.name]
+        if not actor2_all and trigger.entry.event_type == "Battles":
+            actor2_all = [r for tok in args.territory_from for r in self.actors.resolve(tok, iso3)]
+            if not actor2_all and actor1 is not None:
+                opponent = self._opponent(actor1)
+                if opponent is not None:
+                    actor2_all = [opponent]
+        actor2 = actor2_all[0] if actor2_all else None
+        if actor1 is None and trigger.entry.event_type in ("Protests", "Riots"):
+            kind = "protesters" if trigger.entry.event_type == "Protests" else "rioters"
+            actor1 = self.actors.generic(kind, iso3, Evidence(trigger.start, trigger.end, trigger.text))
+        if actor1 is None and (trigger.entry.event_type in ("Battles", "TARGET") or trigger.entry.weight < 5):
+            return None  # a fight with no side named, or a weak word with nobody acting: nothing to code
+
+        dates = self._dates(sent)
+        date = min(dates, key=lambda d: abs(d.start - trigger.start)) if dates else self.last_date
+        sentences = [(sent.text, sent.start_char)] + (
+            [(following.text, following.start_char)] if following else []
+        )
+        toll = fatalities_for_event(sentences)
+        fatalities = toll.count if toll else 0
+        event_type, sub = refine_subtype(
+            trigger.entry, sent, actor1.actor.type if actor1 else None, _kind(actor2), fatalities > 0
+        )
+        if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
+            return None
+
+        evidence: dict[str, Evidence] = {
+            "event_type": Evidence(trigger.start, trigger.end, trigger.text),
+            "sentence": Evidence(sent.start_char, sent.end_char, sent.text),
+        }
+        ev = Event(
+            document_id=self.analysis.document.id,
+            event_type=event_type,
+            sub_event_type=sub,
+            evidence=evidence,
+        )
+        ev.evidence["sub_event_type"] = evidence["event_type"]
+        if actor1 is not None:
+            ev.actor1, ev.inter1, evidence["actor1"] = actor1.name, actor1.inter, actor1.evidence
+        if actor2 is not None:
+            ev.actor2, ev.inter2, evidence["actor2"] = actor2.name, actor2.inter, actor2.evidence
+            if len(actor2_all) > 1:
+                ev.assoc_actor_2 = "; ".join(r.name for r in actor2_all[1:])
+        if date is not None:
+            ev.event_date = date.date.isoformat() if date.date else None
+            ev.time_precision = date.precision if date.date else 3
+            evidence["event_date"] = Evidence(date.start, date.end, date.text)
+            for warning in date.warnings:
+                if warning not in self.analysis.warnings:
+                    self.analysis.warnings.append(warning)
+        elif self.published is not None:
+            ev.event_date, ev.time_precision = self.published.isoformat(), 2  # reported, day not stated
+        if place is not None and place.place is not None:
+            p = place.place
+            ev.location, ev.latitude, ev.longitude = p.name, p.latitude, p.longitude
+            ev.country, ev.iso3, ev.admin1, ev.admin2 = p.country, p.iso3, p.admin1, p.admin2
+            ev.geo_precision = p.geo_precision
+            if p.evidence is not None:
+                evidence["location"] = p.evidence
+        elif iso3:
+            country = ActorDictionary.default().country_by_iso(iso3)
+            if country is not None:
+                ev.country, ev.iso3 = country.name, country.iso3
+        if toll is not None:
+            ev.fatalities = toll.count
+            evidence["fatalities"] = Evidence(toll.start, toll.end, toll.text)
+        ev.notes = _notes(ev)
+        ev.confidence = _confidence(ev, trigger)
+        return ev
+
+    def _first(self, tokens: list, iso3: str | None) -> Resolved | None:
+        for tok in tokens:
+            resolved = self.actors.resolve(tok, iso3)
+            if resolved:
+                return resolved[0]
+        return None
+
+    def _opponent(self, actor1: Resolved) -> Resolved | None:
+        """For a battle whose sentence names one side: the armed actor the document names most, other
+        than actor1 and its own members."""
+        counts: dict[str, int] = {}
+        own = {actor1.name, actor1.actor.parent}
+        for m in self.actors.mentions:
+            a = m.actor
+            if (
+                a.name in own
+                or a.parent == actor1.name
+                or a.type
+                not in (
+                    "rebel_group",
+                    "political_militia",
+                    "identity_militia",
+                    "state_forces",
+                    "external_force",
+                )
+            ):
+                continue
+            counts[a.name] = counts.get(a.name, 0) + 1
+        if not counts:
+            return None
+        name = max(counts, key=lambda n: counts[n])
+        mention = next(m for m in self.actors.mentions if m.actor.name == name)
+        return Resolved(
+            name,
+            mention.actor.inter,
+            Evidence(mention.start, mention.end, self.doc.text[mention.start : mention.end]),
+            mention.actor,
+            kind="context",
+        )
+
+
+def _kind(resolved: Resolved | None) -> str | None:
+    if resolved is None:
+        return None
+    name = resolved.name
+    for prefix, kind in (
+        ("Civilians", "civilians"),
+        ("Protesters", "protesters"),
+        ("Rioters", "rioters"),
+        ("Unidentified Armed Group", "unidentified_armed_group"),
+    ):
+        if name.startswith(prefix):
+            return kind
+    return resolved.actor.type
+
+
+def _notes(ev: Event) -> str:
+    when = f"On {ev.event_date}" if ev.event_date else "On an unknown date"
+    where = f" in {ev.location}" if ev.location else ""
+    where += (
+        f" ({ev.admin1}, {ev.country})"
+        if ev.admin1 and ev.country
+        else (f" ({ev.country})" if ev.country else "")
+    )
+    who = ev.actor1 or "unidentified actors"
+    against = f" involving {ev.actor2}" if ev.actor2 else ""
+    deaths = f"; {ev.fatalities} reported fatalities" if ev.fatalities else ""
+    return f"{when}, {who}: {ev.sub_event_type.lower()}{against}{where}{deaths}."
+
+
+def _confidence(ev: Event, trigger: Trigger) -> float:
+    score = 0.35 + 0.03 * min(trigger.entry.weight, 10)
+    score += 0.15 if ev.actor1 else 0.0
+    score += 0.05 if ev.actor2 else 0.0
+    score += 0.1 if ev.event_date and ev.time_precision == 1 else 0.0
+    score += 0.1 if ev.latitude is not None and (ev.geo_precision or 3) <= 2 else 0.0
+    return min(score, 0.95)
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    if a.event_type != b.event_type:
+        return False
+    if a.event_date and b.event_date and a.event_date != b.event_date:
+        return False
+    if a.location and b.location and a.location != b.location:
+        return False
+    return not (a.actor1 and b.actor1 and a.actor1 != b.actor1)
+
+
+def merge_document_events(events: list[Event]) -> list[Event]:
+    """Repeats of one event within a document ("retook the village ... the battle to retake the village")
+    become one event; the first mention keeps its fields, later ones fill the gaps."""
+    merged: list[Event] = []
+    for ev in events:
+        target = next((m for m in merged if _compatible(m, ev)), None)
+        if target is None:
+            merged.append(ev)
+            continue
+        for name in (
+            "actor1",
+            "inter1",
+            "actor2",
+            "inter2",
+            "assoc_actor_2",
+            "event_date",
+            "location",
+            "latitude",
+            "longitude",
+            "country",
+            "iso3",
+            "admin1",
+            "admin2",
+            "geo_precision",
+        ):
+            if getattr(target, name) in (None, "") and getattr(ev, name) not in (None, ""):
+                setattr(target, name, getattr(ev, name))
+                field_name = {"inter1": "actor1", "inter2": "actor2", "latitude": "location"}.get(name, name)
+                if field_name in ev.evidence:
+                    target.evidence[field_name] = ev.evidence[field_name]
+        if not target.fatalities and ev.fatalities:
+            target.fatalities = ev.fatalities
+            target.evidence["fatalities"] = ev.evidence["fatalities"]
+        target.confidence = max(target.confidence, ev.confidence)
+        target.notes = _notes(target)
+    return merged
+
+
+class Pipeline:
+    """Run the named components over documents. `Pipeline().extract(document)` -> Extraction."""
+
+    def __init__(self, settings: Settings | None = None, steps: Iterable[str] = DEFAULT_STEPS) -> None:
+        self.settings = settings or Settings()
+        self.steps = [COMPONENTS[name] for name in steps]
+
+    def extract(self, document: Document) -> Extraction:
+        analysis = Analysis(document=document, settings=self.settings)
+        for step in self.steps:
+            step(analysis)
+        actors = analysis.actors.named_actors() if analysis.actors else []
+        said_year = any("year" in w for w in document.warnings + analysis.warnings)
+        if (
+            document.published is None
+            and not said_year
+            and any(ev.event_date is None for ev in analysis.events)
+        ):
+            analysis.warnings.append("year unknown: no publication date given or found; pass --published")
+        return Extraction(
+            document=document,
+            events=analysis.events,
+            actors=actors,
+            relations=analysis.relations,
+            places=[m.place for m in (analysis.places.mentions if analysis.places else []) if m.place],
+            warnings=analysis.warnings,
+        )
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+        for document in documents:
+            yield self.extract(document)
+
+
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def extract_text(
+    text: str, published: str | dt.date | None = None, *, html: bool = False, settings: Settings | None = None
+) -> Extraction:
+    """Extract events, actors and relations from an article given as a string."""
+    document = read_bytes(text.encode("utf-8"), "<text>", published=_as_date(published), is_html=html)
+    return Pipeline(settings).extract(document)
+
+
+def extract_file(
+    path: str | Path, published: str | dt.date | None = None, *, settings: Settings | None = None
+) -> Extraction:
+    """Extract events, actors and relations from a .txt or .html file."""
+    return Pipeline(settings).extract(read_path(path, published=_as_date(published)))
