@@ -10,6 +10,7 @@ the others. Loading (spaCy model, actor dictionary, gazetteer) happens once per 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from .extract.events import Trigger, arguments, find_triggers, refine_subtype
 from .extract.places import DocumentPlaces, PlaceMention
 from .extract.relations import RelationReader
 from .ingest import read_bytes, read_path
+from .ingest.metadata import Dateline, find_dateline, find_publisher_prefix
 from .model import Document, Event, Evidence, Extraction, Relation
 from .nlp import load_pipeline
 from .resolve.dictionary import ActorDictionary
@@ -42,6 +44,7 @@ class Analysis:
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    dateline: Dateline | None = None  # "BAMAKO, March 13 (Reuters) -": about the report, not the event
 
     @property
     def year(self) -> int | None:
@@ -64,13 +67,19 @@ def component(name: str) -> Callable[[Component], Component]:
 
 @component("nlp")
 def run_nlp(analysis: Analysis) -> None:
-    analysis.doc = load_pipeline(analysis.settings)(analysis.document.text)
+    text = analysis.document.text
+    analysis.doc = load_pipeline(analysis.settings)(text)
+    prefix = find_publisher_prefix(text, analysis.document.publisher)
+    analysis.dateline = find_dateline(text, prefix[1] if prefix else 0)
 
 
 @component("actors")
 def read_actors(analysis: Analysis) -> None:
     assert analysis.doc is not None
-    analysis.actors = DocumentActors(analysis.doc, ActorDictionary.default(), analysis.year).read()
+    skip = [(analysis.dateline.start, analysis.dateline.end)] if analysis.dateline else []
+    analysis.actors = DocumentActors(
+        analysis.doc, ActorDictionary.default(), analysis.year, skip_spans=skip
+    ).read()
 
 
 @component("places")
@@ -97,6 +106,9 @@ def read_relations(analysis: Analysis) -> None:
 
 
 DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
+#: Triggers lighter than this ("withdraw", "march") never make an event on their own.
+MIN_TRIGGER_WEIGHT = 3
+VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
 class EventReader:
@@ -124,12 +136,24 @@ class EventReader:
             following = (
                 sents[index + 1] if index + 1 < len(sents) and not find_triggers(sents[index + 1]) else None
             )
-            for trigger in self._choose(triggers):
-                event = self._event(sent, trigger, following)
-                if event is not None:
-                    events.append(event)
+            events.extend(self._sentence_events(sent, triggers, following))
             self._remember_context(sent)
-        self.analysis.events = merge_document_events(events)
+        merged = merge_document_events(events)
+        self._article_toll(merged, sents)
+        self.analysis.events = merged
+
+    def _article_toll(self, events: list[Event], sents: list[Span]) -> None:
+        """An article about one violent event often gives the toll paragraphs later ("At least 12 militants
+        and two soldiers were killed, the army said"): with a single violent event, that toll is its toll."""
+        violent = [e for e in events if e.event_type in VIOLENT_TYPES]
+        if len(violent) != 1 or violent[0].fatalities:
+            return
+        used = {e.evidence["sentence"].start for e in events if "sentence" in e.evidence}
+        toll = fatalities_for_event([(s.text, s.start_char) for s in sents if s.start_char not in used])
+        if toll is not None and toll.count:
+            violent[0].fatalities = toll.count
+            violent[0].evidence["fatalities"] = Evidence(toll.start, toll.end, toll.text)
+            violent[0].notes = _notes(violent[0])
 
     def _remember_context(self, sent: Span) -> None:
         here = self.places.in_sentence(sent)
@@ -139,25 +163,37 @@ class EventReader:
         if dates:
             self.last_date = dates[0]
 
-    def _choose(self, triggers: list[Trigger]) -> list[Trigger]:
-        """The heaviest trigger, plus other-type verb triggers that have a subject of their own."""
-        chosen = [triggers[0]]
-        for trig in triggers[1:]:
-            if trig.entry.event_type in {c.entry.event_type for c in chosen}:
-                continue
-            if trig.token.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in trig.token.children):
-                chosen.append(trig)
-        return chosen
+    def _sentence_events(self, sent: Span, triggers: list[Trigger], following: Span | None) -> list[Event]:
+        """The heaviest trigger that makes a codable event, plus other-type verb triggers that have a
+        subject of their own ("... retook the town, and gunmen abducted ten villagers")."""
+        out: list[Event] = []
+        for trig in triggers:
+            if trig.entry.weight < MIN_TRIGGER_WEIGHT:
+                break
+            if out:
+                if trig.entry.event_type in {e.event_type for e in out} or trig.token.pos_ != "VERB":
+                    continue
+                if not any(c.dep_ == "nsubj" for c in trig.token.children):
+                    continue
+            event = self._event(sent, trig, following)
+            if event is not None:
+                out.append(event)
+        return out
 
     def _dates(self, sent: Span) -> list[ResolvedDate]:
         out = []
+        dateline = self.analysis.dateline
         for ent in sent.ents:
+            if dateline is not None and dateline.start <= ent.start_char < dateline.end:
+                continue
             if ent.label_ in ("DATE", "TIME"):
                 r = resolve_date(ent.text, self.published, ent.start_char)
                 if r is not None and (r.date is not None or not r.year_known):
                     out.append(r)
         if not out:
             out = find_dates(sent.text, self.published, sent.start_char)
+            if dateline is not None:
+                out = [d for d in out if not dateline.start <= d.start < dateline.end]
         return out
 
     def _event(self, sent: Span, trigger: Trigger, following: Span | None) -> Event | None:
@@ -180,10 +216,13 @@ class EventReader:
         if actor1 is None and trigger.entry.event_type in ("Protests", "Riots"):
             kind = "protesters" if trigger.entry.event_type == "Protests" else "rioters"
             actor1 = self.actors.generic(kind, iso3, Evidence(trigger.start, trigger.end, trigger.text))
-        if actor1 is None and (trigger.entry.event_type in ("Battles", "TARGET") or trigger.entry.weight < 5):
+        needs_actor = ("Battles", "TARGET", "Strategic developments")
+        if actor1 is None and (trigger.entry.event_type in needs_actor or trigger.entry.weight < 5):
             return None  # a fight with no side named, or a weak word with nobody acting: nothing to code
 
         dates = self._dates(sent)
+        if any(d.date is None and d.year_known for d in dates) or _BACKGROUND.search(sent.text):
+            return None  # "has besieged towns since 2022": background, not an event
         date = min(dates, key=lambda d: abs(d.start - trigger.start)) if dates else self.last_date
         sentences = [(sent.text, sent.start_char)] + (
             [(following.text, following.start_char)] if following else []
@@ -281,6 +320,14 @@ class EventReader:
         )
 
 
+_BACKGROUND = re.compile(
+    r"\b(?:since (?:\d{4}|(?:early |late )?(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)|the (?:start|beginning)|last (?:year|month))|for the past|over the past|"
+    r"in recent (?:years|months))\b",
+    re.I,
+)
+
+
 def _kind(resolved: Resolved | None) -> str | None:
     if resolved is None:
         return None
@@ -326,7 +373,10 @@ def _compatible(a: Event, b: Event) -> bool:
         return False
     if a.location and b.location and a.location != b.location:
         return False
-    return not (a.actor1 and b.actor1 and a.actor1 != b.actor1)
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1:
+        # the same fight told from the other side: "soldiers fought off militants ... militants opened fire"
+        return a.event_type == "Battles" and {a.actor1, a.actor2} == {b.actor1, b.actor2}
+    return True
 
 
 def merge_document_events(events: list[Event]) -> list[Event]:

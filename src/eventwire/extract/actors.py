@@ -18,6 +18,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from ..ingest.metadata import agency_name
 from ..model import Actor, Evidence
 from ..resolve.dictionary import ActorDictionary, ActorEntry
 
@@ -131,11 +132,16 @@ class DocumentActors:
     text_aliases: dict[str, str] = field(default_factory=dict)  # alias as written -> canonical name
     alias_evidence: list[tuple[str, str, Evidence, str | None]] = field(default_factory=list)
     focus_iso3: str | None = None
+    skip_spans: list[tuple[int, int]] = field(default_factory=list)  # a dateline: its names are no actors
 
     # -- reading the document -------------------------------------------------------------------------
     def read(self) -> DocumentActors:
         self._read_alias_statements()
         for ent in self.doc.ents:
+            if any(start <= ent.start_char < end for start, end in self.skip_spans):
+                continue
+            if ent.label_ == "ORG" and agency_name(ent.text):
+                continue  # "Reuters", "(AP)": who reported it, not who took part
             if ent.label_ in ("ORG", "PERSON", "NORP", "GPE", "FAC"):
                 self._add_entity(ent)
         self.mentions.sort(key=lambda m: m.start)
@@ -329,7 +335,11 @@ class DocumentActors:
                 return Resolved(
                     self.acled_name(m.actor), m.actor.inter, self._evidence(m.start, m.end), m.actor
                 )
-        # 2. a pronoun
+        # 2. a country acting ("Russian airstrikes", "Russia shelled"): its military
+        m = self.mention_at(head)
+        if m is not None and m.actor.type == "country" and m.actor.country:
+            return self.generic("military", m.actor.country, self._evidence(m.start, m.end))
+        # 3. a pronoun
         lower = head.lower_
         if head.pos_ == "PRON" and (lower in PRONOUNS_ORG or lower in PRONOUNS_PERSON):
             m = self.previous_mention(
@@ -338,7 +348,7 @@ class DocumentActors:
             if m is not None:
                 return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="pronoun")
             return None
-        # 3. an unnamed actor by its head noun ("villagers", "Iraqi soldiers", "the militants")
+        # 4. an unnamed actor by its head noun ("villagers", "Iraqi soldiers", "the militants")
         kind = generic_words().get(head.lemma_.lower()) or generic_words().get(lower)
         compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound") + " " + lower
         kind = generic_words().get(compound.strip(), kind)
@@ -383,7 +393,13 @@ class DocumentActors:
         return Resolved(entry.name, inter, evidence, actor, kind="generic")
 
     def acled_name(self, actor: Actor) -> str:
-        return actor.name
+        """The name an event carries: ACLED's form ("Military Forces of Nigeria" for the Nigerian Army)."""
+        entry = self.dictionary.get(actor.name) if actor.known else None
+        if entry is None:
+            return actor.name
+        if entry.coded_as and entry.country:
+            return self.dictionary.state_force(entry.country, entry.coded_as, self.year).name
+        return entry.acled_name or actor.name
 
     def named_actors(self) -> list[Actor]:
         """Actors for the output: all named in the text (countries only when something links to them)."""

