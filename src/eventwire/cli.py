@@ -23,6 +23,11 @@ from .errors import EventwireError, InputError
 err_console = Console(stderr=True)
 
 
+def out_console() -> Console:
+    """Tables on stdout: full width when piped, so a table in a file or a README stays readable."""
+    return Console() if sys.stdout.isatty() else Console(width=150)
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -106,7 +111,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.format == "json":
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
         else:
-            Console().print(events_table([e.to_dict() for e in result.events], title=doc.title or source))
+            out_console().print(events_table([e.to_dict() for e in result.events], title=doc.title or source))
         for warning in result.to_dict()["warnings"]:
             err_console.print(f"eventwire: warning: {source}: {warning}", markup=False, highlight=False)
     return 0 if done and not failures else (1 if not done else 0)
@@ -159,19 +164,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def events_table(events: list[dict], title: str | None = None) -> Table:
     table = Table(title=title, show_lines=False, header_style="bold")
-    for column in ("date", "type / sub-type", "actor 1", "actor 2", "location", "country", "fat.", "conf."):
+    columns = ("date", "event type", "sub-event type", "actor 1", "actor 2", "location", "country", "fat.")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for ev in events:
         table.add_row(
             (ev.get("event_date") or "?")
             + (f" (p{ev.get('time_precision')})" if ev.get("time_precision") != 1 else ""),
-            f"{ev['event_type']}\n[dim]{ev['sub_event_type']}[/dim]",
+            ev["event_type"],
+            ev["sub_event_type"],
             ev.get("actor1") or "",
             ev.get("actor2") or "",
             ev.get("location") or "",
             ev.get("country") or "",
             str(ev.get("fatalities") or 0),
-            f"{ev.get('confidence', 0):.2f}",
         )
     return table
 
@@ -196,7 +202,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         write_acled_csv(rows, sys.stdout)
     else:
-        Console().print(events_table(rows, title=f"{len(rows)} event(s) in {settings.db_url}"))
+        out_console().print(events_table(rows, title=f"{len(rows)} event(s) in {settings.db_url}"))
     return 0
 
 

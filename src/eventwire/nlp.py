@@ -97,6 +97,20 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+_ORG_WORDS = re.compile(
+    r"\b(?:army|party|front|forces?|movement|council|ministry|brigades?|group|union|league|company|bank)\b",
+    re.I,
+)
+
+
+def _well_known_place(gazetteer, text: str) -> bool:
+    """An 'organisation' that is really a province or a big city ("bombed Idlib")."""
+    if _ORG_WORDS.search(text) or not text[:1].isupper():
+        return False
+    best = gazetteer.best(text)
+    return best is not None and (best.feature in ("admin1", "country") or best.population >= 100_000)
+
+
 @Language.component("eventwire_place_fixer")
 def place_fixer(doc: Doc) -> Doc:
     """Relabel entities that the context shows to be places."""
@@ -118,6 +132,7 @@ def place_fixer(doc: Doc) -> Doc:
             after = doc.text[ent.end_char : ent.end_char + 40]
             is_place = (
                 bool(_RELATIVE_AFTER.match(after))
+                or (label == "ORG" and _well_known_place(gazetteer, ent.text))
                 or (len(before) == 2 and before[-1].lower_ == "of" and before[0].lower_ in PLACE_NOUNS)
                 or (
                     label != "NORP"

@@ -235,9 +235,10 @@ class EventReader:
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
 
+        sentence_text = sent.text.rstrip()
         evidence: dict[str, Evidence] = {
             "event_type": Evidence(trigger.start, trigger.end, trigger.text),
-            "sentence": Evidence(sent.start_char, sent.end_char, sent.text),
+            "sentence": Evidence(sent.start_char, sent.start_char + len(sentence_text), sentence_text),
         }
         ev = Event(
             document_id=self.analysis.document.id,

@@ -44,6 +44,9 @@ _NEAR = re.compile(
     r"(?:[- ]?(?:east|west))?(?:ern)? of|countryside of|suburbs? of)\s+(?:the\s+)?$",
     re.I,
 )
+_REGION_AFTER = re.compile(
+    r"^\s+(?:province|governorate|region|state|district|county|oblast|department)\b", re.I
+)
 _COUNTRYSIDE_AFTER = re.compile(r"^\s+(?:countryside|outskirts|suburbs|area|region)\b", re.I)
 _ADMIN_CONTEXT = re.compile(r"^\s*(?:[\w\- ]{0,30})?\(([^(),]{2,40}),\s*([^(),]{2,40})\)")
 
@@ -140,6 +143,11 @@ class DocumentPlaces:
                     candidates = [best, *[c for c in candidates if c.geonameid != best.geonameid]]
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
+        if candidates and candidates[0].feature in ("admin1", "admin2") and not _REGION_AFTER.match(after):
+            # "in Idlib" with a city and a province of that name: the city, unless "Idlib province" is said
+            same_city = [c for c in candidates if c.feature == "city" and c.iso3 == candidates[0].iso3]
+            if same_city:
+                candidates = [same_city[0], *[c for c in candidates if c is not same_city[0]]]
         if candidates:
             top = candidates[0]
             precision = {"city": 1, "admin2": 2, "admin1": 3, "country": 3}.get(top.feature, 1)

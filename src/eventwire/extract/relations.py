@@ -151,6 +151,9 @@ class RelationReader:
                 m = self.actors.mention_at(child)
                 if m is not None:
                     return m.actor
+        m = self.actors.mention_at(tok)
+        if m is not None and m.actor.type == "country":
+            return m.actor  # "trained by Iran": the state itself, not its army
         resolved = self.actors.resolve(tok, self.actors.focus_iso3)
         if resolved:
             return resolved[0].actor
