@@ -229,9 +229,7 @@ class EventReader:
         )
         toll = fatalities_for_event(sentences)
         fatalities = toll.count if toll else 0
-        event_type, sub = refine_subtype(
-            trigger.entry, sent, actor1.actor.type if actor1 else None, _kind(actor2), fatalities > 0
-        )
+        event_type, sub = refine_subtype(trigger.entry, sent, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
 
@@ -281,7 +279,10 @@ class EventReader:
         return ev
 
     def _first(self, tokens: list, iso3: str | None) -> Resolved | None:
+        dateline = self.analysis.dateline
         for tok in tokens:
+            if dateline is not None and dateline.start <= tok.idx < dateline.end:
+                continue  # "NUH, India, July 21 (Reuters) - Mobs clashed": the dateline is nobody
             resolved = self.actors.resolve(tok, iso3)
             if resolved:
                 return resolved[0]

@@ -349,7 +349,9 @@ class DocumentActors:
                 return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="pronoun")
             return None
         # 4. an unnamed actor by its head noun ("villagers", "Iraqi soldiers", "the militants")
-        kind = generic_words().get(head.lemma_.lower()) or generic_words().get(lower)
+        words = generic_words()
+        # the lemmatiser leaves some capitalised plurals alone ("Mobs"): try the singular too
+        kind = words.get(head.lemma_.lower()) or words.get(lower) or words.get(lower.removesuffix("s"))
         compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound") + " " + lower
         kind = generic_words().get(compound.strip(), kind)
         if kind is None:

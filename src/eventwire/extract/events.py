@@ -303,6 +303,13 @@ def refine_subtype(
     """The final (event_type, sub_event_type) given the sentence and who the actors are."""
     event_type, sub = entry.event_type, entry.sub_event_type
     words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+    if event_type in ("TARGET", "Battles") and actor1_type in ("rioters", "protesters", "civilians"):
+        # mobs and crowds fighting are riots, not battles: ACLED keeps Battles for organised armed actors
+        if words & VIOLENT_PROTEST_WORDS and (
+            words & {"protest", "protester", "demonstration", "demonstrator"}
+        ):
+            return "Riots", "Violent demonstration"
+        return "Riots", "Mob violence"
     if event_type == "TARGET":
         armed = {
             "state_forces",
