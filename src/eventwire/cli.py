@@ -20,7 +20,7 @@ from rich.table import Table
 from .config import DEFAULT_DB, Settings
 from .errors import EventwireError, InputError
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
 
 def out_console() -> Console:
@@ -225,6 +225,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 count = writer(rows, fh)
             tmp.replace(out)  # a failed export never leaves a half-written file behind
         except OSError as err:
+            tmp.unlink(missing_ok=True)
             raise InputError(args.output, err.strerror or str(err)) from None
     err_console.print(f"exported {count} event(s) as {args.format} to {args.output}")
     return 0
