@@ -111,6 +111,12 @@ def _well_known_place(gazetteer, text: str) -> bool:
     return best is not None and (best.feature in ("admin1", "country") or best.population >= 100_000)
 
 
+def _town(gazetteer, text: str) -> bool:
+    """A 'person' after "in"/"of" the gazetteer knows as a big town ("outskirts of Dera Ismail Khan")."""
+    best = gazetteer.best(text)
+    return best is not None and best.population >= 20_000 and best.name.lower() == text.lower()
+
+
 @Language.component("eventwire_place_fixer")
 def place_fixer(doc: Doc) -> Doc:
     """Relabel entities that the context shows to be places."""
@@ -133,6 +139,11 @@ def place_fixer(doc: Doc) -> Doc:
             is_place = (
                 bool(_RELATIVE_AFTER.match(after))
                 or (label == "ORG" and _well_known_place(gazetteer, ent.text))
+                or (
+                    label == "PERSON"
+                    and prev_words & (PLACE_PREPOSITIONS | {"of"})
+                    and _town(gazetteer, ent.text)
+                )
                 or (len(before) == 2 and before[-1].lower_ == "of" and before[0].lower_ in PLACE_NOUNS)
                 or (
                     label != "NORP"

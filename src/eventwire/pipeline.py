@@ -314,7 +314,7 @@ class EventReader:
         name = max(counts, key=lambda n: counts[n])
         mention = next(m for m in self.actors.mentions if m.actor.name == name)
         return Resolved(
-            name,
+            self.actors.acled_name(mention.actor),
             mention.actor.inter,
             Evidence(mention.start, mention.end, self.doc.text[mention.start : mention.end]),
             mention.actor,

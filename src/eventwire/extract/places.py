@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
@@ -71,6 +71,7 @@ class DocumentPlaces:
     dictionary: ActorDictionary
     mentions: list[PlaceMention]
     focus_iso3: str | None = None
+    supported_iso3: set[str] = field(default_factory=set)  # countries the document's names point to
 
     @classmethod
     def read(
@@ -80,15 +81,24 @@ class DocumentPlaces:
         ents = [e for e in doc.ents if e.label_ in PLACE_LABELS and dictionary.lookup(e.text) is None]
         # pass 1: what countries do the places point to, without context?
         votes: Counter[str] = Counter(extra_iso3 or [])
+        lead_end = _lead_end(doc)
         for ent in ents:
+            # the dateline and the lead say where the story is; later paragraphs wander (neighbours, capitals)
+            weight = 3 if ent.start_char < lead_end else 1
             country = dictionary.country(ent.text)
             if country is not None:
-                votes[country.iso3] += 2
+                votes[country.iso3] += 2 * weight
                 continue
             best = gazetteer.best(_clean(ent.text))
             if best is not None:
-                votes[best.iso3] += 1
+                votes[best.iso3] += weight
         found.focus_iso3 = votes.most_common(1)[0][0] if votes else None
+        # countries the text names outright (or its actors belong to), not ones a place name merely matches
+        found.supported_iso3 = set(extra_iso3 or []) | {
+            c.iso3 for e in ents if (c := dictionary.country(e.text)) is not None
+        }
+        if found.focus_iso3:
+            found.supported_iso3.add(found.focus_iso3)
         # pass 2: resolve with the focus country and the places already placed
         anchor: tuple[float, float] | None = None
         for ent in ents:
@@ -123,9 +133,10 @@ class DocumentPlaces:
                 if a1 is not None:
                     hint = a1.iso3
             candidates = self.gazetteer.lookup(text, hint)
-            if hint and candidates and all(c.iso3 != hint for c in candidates):
+            if hint and candidates and all(c.iso3 not in self.supported_iso3 for c in candidates):
                 # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
-                # German village: outside the focus country only countries, provinces and big cities count.
+                # German city: in a country nothing else points to, only countries, provinces and big
+                # cities count.
                 candidates = [
                     c for c in candidates if c.feature in ("country", "admin1") or c.population >= 1_000_000
                 ]
@@ -274,6 +285,12 @@ class DocumentPlaces:
         counts = Counter(m.place.name for m in specific)  # type: ignore[union-attr]
         name = counts.most_common(1)[0][0]
         return next(m for m in specific if m.place.name == name)  # type: ignore[union-attr]
+
+
+def _lead_end(doc: Doc) -> int:
+    """Where the lead ends: the first two sentences."""
+    sents = list(doc.sents)
+    return sents[min(1, len(sents) - 1)].end_char if sents else 0
 
 
 def _clean(text: str) -> str:
