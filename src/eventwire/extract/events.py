@@ -16,6 +16,8 @@ from importlib import resources
 
 from spacy.tokens import Span, Token
 
+from .actors import ARMED_TYPES
+
 LIGHT_VERBS = {
     "carry",
     "launch",
@@ -311,16 +313,7 @@ def refine_subtype(
             return "Riots", "Violent demonstration"
         return "Riots", "Mob violence"
     if event_type == "TARGET":
-        armed = {
-            "state_forces",
-            "rebel_group",
-            "political_militia",
-            "identity_militia",
-            "external_force",
-            "criminal_group",
-            "private_military",
-            "unidentified_armed_group",
-        }
+        armed = ARMED_TYPES | {"unidentified_armed_group"}
         if actor2_type in armed and actor1_type is not None:
             return "Battles", "Armed clash"
         if actor2_type == "protesters":
