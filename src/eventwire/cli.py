@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=_db_url, default=None)
     p.add_argument("--format", choices=("acled-csv", "jsonl", "geojson"), required=True)
     p.add_argument("-o", "--output", required=True, help="output file, or - for stdout")
+
+    p = sub.add_parser("evaluate", help="score the pipeline against a labelled dataset")
+    p.add_argument(
+        "dataset", choices=("acled", "event-location", "geoparsing", "ucdp"), help="the format PATH holds"
+    )
+    p.add_argument("path", help="the dataset file")
+    p.add_argument("--limit", type=int, help="take only the first N rows")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON on the last line")
+    p.add_argument("--errors", metavar="FILE", help="write the worst rows as JSONL to FILE")
     return parser
 
 
@@ -231,7 +240,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"extract": cmd_extract, "ingest": cmd_ingest, "events": cmd_events, "export": cmd_export}
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import run
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(_settings(args))
+    if err_console.is_terminal:
+        progress = Progress(
+            TextColumn(f"[bold]evaluate {args.dataset}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        )
+        with progress:
+            metrics, errors = run(
+                args.dataset,
+                args.path,
+                args.limit,
+                pipeline,
+                lambda items, total: progress.track(items, total=total),
+            )
+    else:
+        metrics, errors = run(args.dataset, args.path, args.limit, pipeline)
+    if args.errors:
+        try:
+            with open(args.errors, "w", encoding="utf-8") as fh:
+                for row in errors:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        except OSError as err:
+            raise InputError(args.errors, err.strerror or str(err)) from None
+    if args.json:
+        sys.stdout.write(json.dumps(metrics) + "\n")
+    else:
+        table = Table(title=f"{args.dataset}: {args.path}", header_style="bold")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for name, value in metrics.items():
+            table.add_row(name, "-" if value is None else str(value))
+        out_console().print(table)
+    return 0
+
+
+COMMANDS = {
+    "extract": cmd_extract,
+    "ingest": cmd_ingest,
+    "events": cmd_events,
+    "export": cmd_export,
+    "evaluate": cmd_evaluate,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
