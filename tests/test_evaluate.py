@@ -264,3 +264,5 @@ def test_ucdp_sides_government_and_location() -> None:
     assert scores["side_match"] == 0.25  # 1 of 4 sides
     assert scores["event_recall"] == 0.5 and scores["location_within_25km"] == 0.5
     assert scores["median_error_km"] == pytest.approx(11.12, abs=0.05)
+    civilians = {"side_a": "Government of Syria", "side_b": "Civilians", "latitude": "", "longitude": ""}
+    assert score_ucdp([civilians], [[event(actor2="Civilians (Syria)")]])["side_match"] == 0.5

@@ -186,3 +186,10 @@ def test_seed_passes_every_must_fact(tmp_path: Path, name: str, published: str |
     run = subprocess.run([sys.executable, str(checker), str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout
     assert "seed: 17/17 must facts" in run.stdout
+
+
+def test_soldiers_of_no_known_country_do_not_crash_the_pipeline() -> None:
+    # regression: state forces with no country used to raise ValueError from the dictionary
+    ev = only_event(extract_text("Soldiers shot dead two farmers on Monday.", published="2022-05-03"))
+    assert ev.actor1 == "Unidentified Military Forces"
+    assert ev.event_type == "Violence against civilians"

@@ -507,7 +507,8 @@ def read_ucdp(path: str | Path, limit: int | None = None) -> list[dict[str, str]
 
 def ucdp_side_match(side: str, actors: list[str | None], dictionary: ActorDictionary | None = None) -> bool:
     """A UCDP side named by one of our actors. "Government of X" is X's state forces in ACLED's terms
-    ("Military Forces of X (..)", "Police Forces of X (..)"); otherwise the ACLED actor rules apply."""
+    ("Military Forces of X (..)", "Police Forces of X (..)"); otherwise the ACLED actor rules apply, with
+    or without the country suffix of ours."""
     side = side.strip()
     gov = re.fullmatch(r"Government of (.+)", side)
     for actor in actors:
@@ -517,7 +518,8 @@ def ucdp_side_match(side: str, actors: list[str | None], dictionary: ActorDictio
             rf"(?:Military|Police|Air|Naval) Forces of {re.escape(gov.group(1))}\b", actor, re.I
         ):
             return True
-        if actor_match(side, actor, dictionary):
+        # UCDP names a generic side without ACLED's country suffix: "Civilians" is "Civilians (Syria)".
+        if actor_match(side, actor, dictionary) or actor_match(side, re.sub(r"\s*\([^()]*\)$", "", actor)):
             return True
     return False
 

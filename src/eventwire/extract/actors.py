@@ -43,6 +43,7 @@ ARMED_TYPES = {
     "private_military",
 }
 NON_STATE_ARMED = ARMED_TYPES - {"state_forces", "external_force"}
+STATE_KINDS = ("military", "police", "government", "intelligence")
 PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 
@@ -382,9 +383,16 @@ class DocumentActors:
         return None
 
     def generic(self, kind: str, iso3: str | None, evidence: Evidence) -> Resolved:
-        if kind in ("military", "police", "government", "intelligence") and iso3:
-            entry = self.dictionary.state_force(iso3, kind, self.year)
-        else:
+        entry = None
+        if kind in STATE_KINDS:
+            if iso3:
+                try:
+                    entry = self.dictionary.state_force(iso3, kind, self.year)
+                except ValueError:
+                    entry = None  # a country the state-force table does not know
+            if entry is None:
+                kind = "unidentified_military"  # soldiers of no known country
+        if entry is None:
             entry = self.dictionary.generic(kind, iso3)
         actor = self.actors.get(entry.name)
         if actor is None:
