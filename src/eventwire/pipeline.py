@@ -21,7 +21,7 @@ from .config import Settings
 from .extract.actors import DocumentActors, Resolved
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
-from .extract.events import Trigger, arguments, find_triggers, refine_subtype
+from .extract.events import LABEL_WEIGHT, Trigger, arguments, find_triggers, refine_subtype
 from .extract.places import DocumentPlaces, PlaceMention
 from .extract.relations import RelationReader
 from .ingest import read_bytes, read_path
@@ -213,25 +213,39 @@ class EventReader:
                 if opponent is not None:
                     actor2_all = [opponent]
         actor2 = actor2_all[0] if actor2_all else None
+        sentences = [(sent.text, sent.start_char)] + (
+            [(following.text, following.start_char)] if following else []
+        )
+        toll = fatalities_for_event(sentences)
+        fatalities = toll.count if toll else 0
+        trigger_evidence = Evidence(trigger.start, trigger.end, trigger.text)
         if actor1 is None and trigger.entry.event_type in ("Protests", "Riots"):
             kind = "protesters" if trigger.entry.event_type == "Protests" else "rioters"
-            actor1 = self.actors.generic(kind, iso3, Evidence(trigger.start, trigger.end, trigger.text))
+            actor1 = self.actors.generic(kind, iso3, trigger_evidence)
+        if (
+            actor1 is None
+            and trigger.entry.event_type in ("TARGET", "Violence against civilians")
+            and (actor2 is not None or fatalities)
+        ):
+            # someone was shot, abducted or killed and nobody is named: ACLED's unidentified armed group
+            actor1 = self.actors.generic("unidentified_armed_group", iso3, trigger_evidence)
         needs_actor = ("Battles", "TARGET", "Strategic developments")
-        if actor1 is None and (trigger.entry.event_type in needs_actor or trigger.entry.weight < 5):
+        labelled = trigger.entry.weight >= LABEL_WEIGHT  # "Displacement: ..." says itself what happened
+        if (
+            actor1 is None
+            and not labelled
+            and (trigger.entry.event_type in needs_actor or trigger.entry.weight < 5)
+        ):
             return None  # a fight with no side named, or a weak word with nobody acting: nothing to code
 
         dates = self._dates(sent)
         if any(d.date is None and d.year_known for d in dates) or _BACKGROUND.search(sent.text):
             return None  # "has besieged towns since 2022": background, not an event
         date = min(dates, key=lambda d: abs(d.start - trigger.start)) if dates else self.last_date
-        sentences = [(sent.text, sent.start_char)] + (
-            [(following.text, following.start_char)] if following else []
-        )
-        toll = fatalities_for_event(sentences)
-        fatalities = toll.count if toll else 0
         event_type, sub = refine_subtype(trigger.entry, sent, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
+        actor1, assoc1, actor2 = self._conventions(event_type, actor1, actor2, iso3, trigger_evidence)
 
         sentence_text = sent.text.rstrip()
         evidence: dict[str, Evidence] = {
@@ -247,6 +261,8 @@ class EventReader:
         ev.evidence["sub_event_type"] = evidence["event_type"]
         if actor1 is not None:
             ev.actor1, ev.inter1, evidence["actor1"] = actor1.name, actor1.inter, actor1.evidence
+        if assoc1 is not None:
+            ev.assoc_actor_1, evidence["assoc_actor_1"] = assoc1.name, assoc1.evidence
         if actor2 is not None:
             ev.actor2, ev.inter2, evidence["actor2"] = actor2.name, actor2.inter, actor2.evidence
             if len(actor2_all) > 1:
@@ -277,6 +293,28 @@ class EventReader:
         ev.notes = _notes(ev)
         ev.confidence = _confidence(ev, trigger)
         return ev
+
+    def _conventions(
+        self,
+        event_type: str,
+        actor1: Resolved | None,
+        actor2: Resolved | None,
+        iso3: str | None,
+        evidence: Evidence,
+    ) -> tuple[Resolved | None, Resolved | None, Resolved | None]:
+        """ACLED's actor conventions: demonstrators are always "Protesters (Country)" or "Rioters
+        (Country)", with a named party or union that led them as the associated actor; violence against
+        civilians has civilians on the receiving end."""
+        assoc1: Resolved | None = None
+        if event_type in ("Protests", "Riots"):
+            kind = "protesters" if event_type == "Protests" else "rioters"
+            if actor1 is None or _kind(actor1) != kind:
+                if actor1 is not None and actor1.kind != "generic" and actor1.actor.type != "person":
+                    assoc1 = actor1  # "PTI activists held a protest": PTI is associated with the protesters
+                actor1 = self.actors.generic(kind, iso3, actor1.evidence if actor1 else evidence)
+        if event_type == "Violence against civilians" and actor2 is None:
+            actor2 = self.actors.generic("civilians", iso3, evidence)
+        return actor1, assoc1, actor2
 
     def _first(self, tokens: list, iso3: str | None) -> Resolved | None:
         dateline = self.analysis.dateline

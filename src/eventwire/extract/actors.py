@@ -43,6 +43,7 @@ ARMED_TYPES = {
     "private_military",
 }
 NON_STATE_ARMED = ARMED_TYPES - {"state_forces", "external_force"}
+ARMED_MODIFIERS = {"armed", "hooded", "masked", "unidentified", "unknown", "gun-wielding", "heavily"}
 STATE_KINDS = ("military", "police", "government", "intelligence")
 PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
@@ -355,6 +356,9 @@ class DocumentActors:
         kind = words.get(head.lemma_.lower()) or words.get(lower) or words.get(lower.removesuffix("s"))
         compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound") + " " + lower
         kind = generic_words().get(compound.strip(), kind)
+        modifiers = {t.lower_ for t in head.lefts}
+        if modifiers & ARMED_MODIFIERS and kind in (None, "civilians", "armed_backref", "org_backref"):
+            kind = "unidentified_armed_group"  # "two armed individuals", "hooded men", "unknown militants"
         if kind is None:
             return None
         iso3 = self._modifier_country(head) or country_iso3 or self.focus_iso3

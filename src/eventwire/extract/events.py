@@ -82,6 +82,8 @@ VIOLENT_PROTEST_WORDS = {
     "tires",
 }
 STATE_TYPES = {"state_forces"}
+VICTIM_PREPOSITIONS = ("against", "on", "with", "targeting", "upon", "at", "towards", "toward")
+LABEL_WEIGHT = 11  # an explicit category label outranks any word in the sentence
 #: Nouns a trigger word may modify and still be an event: "artillery fire", "mortar attack".
 EVENT_HEADS = {
     "fire",
@@ -156,10 +158,35 @@ def lexicon() -> Lexicon:
     return Lexicon(single, sequences, head_child, tuple(prefixes))
 
 
+@lru_cache(maxsize=1)
+def labels() -> dict[str, LexiconEntry]:
+    """data/labels.tsv: category labels that open a report ("Displacement: ...")."""
+    table: dict[str, LexiconEntry] = {}
+    text = resources.files("eventwire").joinpath("data/labels.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, event_type, sub = line.split("\t")[:3]
+            table[label] = LexiconEntry(label + ":", event_type, sub, LABEL_WEIGHT)
+    return table
+
+
+def _label_trigger(sent: Span) -> Trigger | None:
+    colon = sent.text.find(":")
+    if 0 < colon <= 40:
+        entry = labels().get(sent.text[:colon].strip().lower())
+        if entry is not None:
+            head = sent.root  # the label's event is the sentence's main verb and its arguments
+            return Trigger(head, sent.start_char, sent.start_char + colon, entry)
+    return None
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
     """Every lexicon match in the sentence, longest and heaviest first at each position."""
     lex = lexicon()
     found: list[Trigger] = []
+    label = _label_trigger(sent)
+    if label is not None:
+        found.append(label)
     tokens = list(sent)
     covered: set[int] = set()
     # multi-word phrases first, so "suicide bomber" is not also "bomber"
@@ -250,8 +277,12 @@ def arguments(trigger: Trigger) -> Arguments:
                 agents.append(child)
             elif child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and not passive):
                 patients.append(child)
-            elif child.dep_ == "prep" and child.lower_ in ("against", "on", "with", "targeting", "upon"):
+            elif child.dep_ == "prep" and child.lower_ in VICTIM_PREPOSITIONS:
                 patients.extend(c for c in child.children if c.dep_ == "pobj")
+            if child.dep_ == "dobj":  # "opened fire on a bus", "fired shots at the police"
+                for prep in child.children:
+                    if prep.dep_ == "prep" and prep.lower_ in VICTIM_PREPOSITIONS and prep.lower_ != "with":
+                        patients.extend(c for c in prep.children if c.dep_ == "pobj")
             elif child.dep_ == "prep" and child.lower_ == "from":
                 territory_from.extend(c for c in child.children if c.dep_ == "pobj")
         if passive and tok.dep_ in ("acl", "amod") and not patients:
