@@ -85,7 +85,8 @@ def read_actors(analysis: Analysis) -> None:
 @component("places")
 def read_places(analysis: Analysis) -> None:
     assert analysis.doc is not None and analysis.actors is not None
-    countries = [a.country for a in analysis.actors.actors.values() if a.country and a.type != "country"]
+    # every actor's country is a hint to where the story is: "Korean unions", "Ukrainian forces"
+    countries = [a.country for a in analysis.actors.actors.values() if a.country]
     analysis.places = DocumentPlaces.read(
         analysis.doc, Gazetteer.default(), ActorDictionary.default(), countries
     )
@@ -108,6 +109,8 @@ def read_relations(analysis: Analysis) -> None:
 DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
 #: Triggers lighter than this ("withdraw", "march") never make an event on their own.
 MIN_TRIGGER_WEIGHT = 3
+#: Sub-types whose unnamed target is civilians or their property, as ACLED codes them.
+CIVILIAN_TARGET_SUBTYPES = ("Looting/property destruction", "Mob violence")
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
@@ -245,7 +248,7 @@ class EventReader:
         event_type, sub = refine_subtype(trigger.entry, sent, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
-        actor1, assoc1, actor2 = self._conventions(event_type, actor1, actor2, iso3, trigger_evidence)
+        actor1, assoc1, actor2 = self._conventions(event_type, sub, actor1, actor2, iso3, trigger_evidence)
 
         sentence_text = sent.text.rstrip()
         evidence: dict[str, Evidence] = {
@@ -297,6 +300,7 @@ class EventReader:
     def _conventions(
         self,
         event_type: str,
+        sub: str,
         actor1: Resolved | None,
         actor2: Resolved | None,
         iso3: str | None,
@@ -312,7 +316,7 @@ class EventReader:
                 if actor1 is not None and actor1.kind != "generic" and actor1.actor.type != "person":
                     assoc1 = actor1  # "PTI activists held a protest": PTI is associated with the protesters
                 actor1 = self.actors.generic(kind, iso3, actor1.evidence if actor1 else evidence)
-        if event_type == "Violence against civilians" and actor2 is None:
+        if actor2 is None and (event_type == "Violence against civilians" or sub in CIVILIAN_TARGET_SUBTYPES):
             actor2 = self.actors.generic("civilians", iso3, evidence)
         return actor1, assoc1, actor2
 

@@ -240,7 +240,12 @@ class DocumentActors:
                 canonical = self.text_aliases.get(text, text)
                 actor = self.actors.get(canonical)
                 if actor is None:
-                    actor = Actor(name=canonical, type=_guess_org_type(canonical), known=False)
+                    actor = Actor(
+                        name=canonical,
+                        type=_guess_org_type(canonical),
+                        known=False,
+                        country=self._country_in_name(canonical),
+                    )
                     self.actors[canonical] = actor
         if actor is None:
             return
@@ -251,6 +256,14 @@ class DocumentActors:
         self.mentions.append(
             ActorMention(actor, ent.start_char, ent.end_char, ent.start, ent.end, ent.sent.start)
         )
+
+    def _country_in_name(self, name: str) -> str | None:
+        """'Korean Public Service and Transport Workers' Union' -> KOR: a country word in an unknown name."""
+        for word in re.findall(r"[A-Z][\w'’.\-]+", name):
+            country = self.dictionary.country(word)
+            if country is not None:
+                return country.iso3
+        return None
 
     def _person(self, text: str) -> Actor | None:
         name, title = strip_title(text)

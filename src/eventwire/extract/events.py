@@ -37,6 +37,16 @@ LIGHT_VERBS = {
     "commit",
     "make",
     "wage",
+    # weapons are thrown, fired, planted: "gunmen threw a grenade at the office"
+    "throw",
+    "hurl",
+    "lob",
+    "fire",
+    "plant",
+    "drop",
+    "use",
+    "detonate",
+    "lay",
 }
 INTERVENTION_WORDS = {
     "tear",
