@@ -21,7 +21,14 @@ from .config import Settings
 from .extract.actors import DocumentActors, Resolved
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
-from .extract.events import LABEL_WEIGHT, Trigger, arguments, find_triggers, refine_subtype
+from .extract.events import (
+    LABEL_WEIGHT,
+    Trigger,
+    arguments,
+    context_words,
+    find_triggers,
+    refine_subtype,
+)
 from .extract.places import DocumentPlaces, PlaceMention
 from .extract.relations import RelationReader
 from .ingest import read_bytes, read_path
@@ -245,7 +252,8 @@ class EventReader:
         if any(d.date is None and d.year_known for d in dates) or _BACKGROUND.search(sent.text):
             return None  # "has besieged towns since 2022": background, not an event
         date = min(dates, key=lambda d: abs(d.start - trigger.start)) if dates else self.last_date
-        event_type, sub = refine_subtype(trigger.entry, sent, _kind(actor1), _kind(actor2), fatalities > 0)
+        words = context_words(sent, following)
+        event_type, sub = refine_subtype(trigger.entry, words, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
         actor1, assoc1, actor2 = self._conventions(event_type, sub, actor1, actor2, iso3, trigger_evidence)
@@ -316,6 +324,8 @@ class EventReader:
                 if actor1 is not None and actor1.kind != "generic" and actor1.actor.type != "person":
                     assoc1 = actor1  # "PTI activists held a protest": PTI is associated with the protesters
                 actor1 = self.actors.generic(kind, iso3, actor1.evidence if actor1 else evidence)
+        if actor2 is None and sub == "Protest with intervention":
+            actor2 = self.actors.generic("police", iso3, evidence)  # who intervenes, unless named
         if actor2 is None and (event_type == "Violence against civilians" or sub in CIVILIAN_TARGET_SUBTYPES):
             actor2 = self.actors.generic("civilians", iso3, evidence)
         return actor1, assoc1, actor2

@@ -442,7 +442,9 @@ def _guess_org_type(name: str) -> str:
             else "organisation"
         )
     if re.search(
-        r"\b(militia|brigade|battalion|front|liberation|mujahideen|jihad|movement|rebels?|army)\b", lowered
+        r"\b(militia|brigade|battalion|front|liberation|mujahideen|jihad|movement|rebels?|army|liwa|liwaa|"
+        r"kataib|katiba|jaysh|jaish|harakat|ansar|saraya|junud)\b",
+        lowered,
     ):
         return "rebel_group"
     if re.search(r"\b(party|congress|alliance|union|league)\b", lowered):

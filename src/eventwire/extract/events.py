@@ -93,7 +93,42 @@ VIOLENT_PROTEST_WORDS = {
 }
 STATE_TYPES = {"state_forces"}
 VICTIM_PREPOSITIONS = ("against", "on", "with", "targeting", "upon", "at", "towards", "toward")
-LABEL_WEIGHT = 11  # an explicit category label outranks any word in the sentence
+LABEL_WEIGHT = 11
+PROTEST_WORDS = {
+    "protest",
+    "protester",
+    "protestor",
+    "demonstration",
+    "demonstrator",
+    "demonstrate",
+    "rally",
+    "march",
+    "sit-in",
+    "picket",
+    "strike",
+}
+CLASH_WORDS = {
+    "clash",
+    "clashed",
+    "confrontation",
+    "exchange",
+    "exchanged",
+    "fighting",
+    "fought",
+    "repel",
+    "repelled",
+    "retaliate",
+    "retaliated",
+    "firefight",
+    "gunfight",
+    "position",
+    "positions",
+    "target",
+    "targets",
+    "base",
+    "axis",
+    "front",
+}  # an explicit category label outranks any word in the sentence
 #: Nouns a trigger word may modify and still be an event: "artillery fire", "mortar attack".
 EVENT_HEADS = {
     "fire",
@@ -340,22 +375,34 @@ def _unwrap(tok: Token, trigger: Trigger) -> Token | None:
     return tok
 
 
+def context_words(*spans: Span | None) -> set[str]:
+    """Lower-cased words and lemmas of the event's sentences, for the sub-type rules."""
+    return {w for span in spans if span is not None for t in span for w in (t.lower_, t.lemma_.lower())}
+
+
 def refine_subtype(
-    entry: LexiconEntry, sent: Span, actor1_type: str | None, actor2_type: str | None, killed: bool
+    entry: LexiconEntry, words: set[str], actor1_type: str | None, actor2_type: str | None, killed: bool
 ) -> tuple[str, str]:
-    """The final (event_type, sub_event_type) given the sentence and who the actors are."""
+    """The final (event_type, sub_event_type) given the event's words and who the actors are.
+
+    The rules follow how ACLED's own coded notes use the sub-types (checked against ../shared/data/acled):
+    rioting without a demonstration is mob violence; an armed actor firing on an unnamed target in a
+    clash is an armed clash; demonstrations met with tear gas, water cannon or arrests had intervention.
+    """
     event_type, sub = entry.event_type, entry.sub_event_type
-    words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
-    if event_type in ("TARGET", "Battles") and actor1_type in ("rioters", "protesters", "civilians"):
+    demonstration = bool(words & PROTEST_WORDS)
+    if event_type in ("TARGET", "Battles", "Riots") and (
+        event_type == "Riots" or actor1_type in ("rioters", "protesters", "civilians")
+    ):
         # mobs and crowds fighting are riots, not battles: ACLED keeps Battles for organised armed actors
-        if words & VIOLENT_PROTEST_WORDS and (
-            words & {"protest", "protester", "demonstration", "demonstrator"}
-        ):
+        if demonstration and (words & VIOLENT_PROTEST_WORDS or event_type == "Riots"):
             return "Riots", "Violent demonstration"
         return "Riots", "Mob violence"
     if event_type == "TARGET":
         armed = ARMED_TYPES | {"unidentified_armed_group"}
         if actor2_type in armed and actor1_type is not None:
+            return "Battles", "Armed clash"
+        if actor2_type is None and actor1_type in armed and words & CLASH_WORDS:
             return "Battles", "Armed clash"
         if actor2_type == "protesters":
             return "Protests", "Excessive force against protesters"
