@@ -193,3 +193,61 @@ def test_soldiers_of_no_known_country_do_not_crash_the_pipeline() -> None:
     ev = only_event(extract_text("Soldiers shot dead two farmers on Monday.", published="2022-05-03"))
     assert ev.actor1 == "Unidentified Military Forces"
     assert ev.event_type == "Violence against civilians"
+
+
+def test_party_protest_codes_protesters_with_the_party_associated() -> None:
+    text = "Supporters of the Awami League held a protest in Sylhet on Tuesday against rising fuel prices."
+    ev = only_event(extract_text(text, published="2022-08-10"), "Protests")
+    assert ev.actor1 == "Protesters (Bangladesh)"
+    assert ev.assoc_actor_1 and "Awami League" in ev.assoc_actor_1
+    assert ev.sub_event_type == "Peaceful protest"
+
+
+def test_gathering_to_demand_is_a_protest() -> None:
+    text = "On 3 March 2022, nurses gathered outside the regional hospital in Cusco to demand unpaid wages."
+    ev = only_event(extract_text(text, published="2022-03-03"))
+    assert (ev.event_type, ev.sub_event_type) == ("Protests", "Peaceful protest")
+    assert ev.actor1 == "Protesters (Peru)"
+
+
+def test_water_cannon_means_intervention_by_police() -> None:
+    text = "Police used water cannon against hundreds of students protesting in Valparaiso on Thursday."
+    ev = only_event(extract_text(text, published="2022-06-10"), "Protests")
+    assert ev.sub_event_type == "Protest with intervention"
+    assert ev.actor2 and ev.actor2.startswith("Police Forces of Chile")
+
+
+def test_passive_killing_with_no_perpetrator_is_an_unidentified_armed_group() -> None:
+    text = "On 4 June 2022, a shopkeeper was shot and killed in Kananga, Kasai-Central."
+    ev = only_event(extract_text(text, published="2022-06-04"))
+    assert (ev.event_type, ev.sub_event_type) == ("Violence against civilians", "Attack")
+    assert ev.actor1 == "Unidentified Armed Group (Democratic Republic of Congo)"
+    assert ev.actor2 == "Civilians (Democratic Republic of Congo)"
+    assert ev.fatalities == 1
+
+
+def test_armed_individuals_are_unidentified_armed_group() -> None:
+    text = "On 9 May 2022, two armed individuals abducted a trader near Kaduna, Nigeria."
+    ev = only_event(extract_text(text, published="2022-05-09"))
+    assert ev.sub_event_type == "Abduction/forced disappearance"
+    assert ev.actor1 == "Unidentified Armed Group (Nigeria)"
+
+
+def test_riot_is_mob_violence_unless_a_demonstration_is_said() -> None:
+    mob = only_event(
+        extract_text("Rioters torched shops in Kumasi on Sunday after a dispute.", published="2022-05-16")
+    )
+    assert (mob.event_type, mob.sub_event_type) == ("Riots", "Mob violence")
+    demo = only_event(
+        extract_text(
+            "A demonstration against a new tax turned into a riot in Kumasi on Sunday.",
+            published="2022-05-16",
+        )
+    )
+    assert (demo.event_type, demo.sub_event_type) == ("Riots", "Violent demonstration")
+
+
+def test_category_label_at_the_start_gives_the_event_type() -> None:
+    text = "Displacement: On 2 April 2022, about 300 families fled Ouahigouya after threats by militants."
+    ev = only_event(extract_text(text, published="2022-04-02"))
+    assert (ev.event_type, ev.sub_event_type) == ("Strategic developments", "Other")
