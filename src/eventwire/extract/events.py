@@ -10,6 +10,7 @@ state actor regaining ground, a civilian or an armed target of an attack).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -200,6 +201,9 @@ def lexicon() -> Lexicon:
             prefixes.append((phrase[:-1], entry))
         else:
             single[phrase] = entry
+            if "-" in phrase.strip("-"):
+                # spaCy splits "sit-in" into sit / - / in: match the pieces too
+                sequences[tuple(p for p in re.split(r"(-)", phrase) if p)] = entry
     return Lexicon(single, sequences, head_child, tuple(prefixes))
 
 
@@ -266,7 +270,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 covered.add(tok.i)
         if tok.i in covered or tok.is_stop or not tok.is_alpha and "-" not in tok.text:
             continue
-        entry = lex.single.get(lemma) or lex.single.get(lower)
+        entry = next((lex.single[f] for f in _word_forms(lemma, lower) if f in lex.single), None)
         if entry is None:
             for prefix, e in lex.prefixes:
                 if lower.startswith(prefix):
@@ -278,10 +282,23 @@ def find_triggers(sent: Span) -> list[Trigger]:
     return found
 
 
+def _word_forms(lemma: str, lower: str) -> tuple[str, ...]:
+    """The lemma, the word, and its stem by regular inflection: the small model's lemmatiser slips
+    ("raped" -> "rap"), so "raped" also tries "rape"."""
+    forms = [lemma, lower]
+    for suffix, replacements in (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("", "e")), ("s", ("",))):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            stem = lower[: -len(suffix)]
+            forms.extend(stem + r for r in replacements)
+    return tuple(forms)
+
+
 def _is_trigger_use(tok: Token, entry: LexiconEntry) -> bool:
     """Filter uses of a trigger word that are not events: 'Reuters reports' is no report of a strike."""
     if tok.ent_type_ in ("ORG", "PERSON", "GPE") and entry.event_type != "Battles":
         return False  # part of a name ("Islamic Jihad", "Mortar Street")
+    if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY"):
+        return False  # "March" the month
     if tok.dep_ == "compound" and tok.head.lemma_.lower() not in EVENT_HEADS:
         return False  # "artillery cannons", "protest leaders": a modifier of a thing, not an event
     return not (tok.pos_ in ("ADJ", "ADV") and entry.weight < 5)
