@@ -280,7 +280,7 @@ def test_demonyms_for_conflict_regions(d: ActorDictionary) -> None:
         ("IRQ", "government", 2016, "Government of Iraq (2014-2018)"),
         ("IRQ", "military", None, "Military Forces of Iraq"),
         ("IRQ", "military", 1990, "Military Forces of Iraq"),  # no period on file: no range
-        ("COD", "military", 2024, "Military Forces of Democratic Republic of Congo (2019-)"),
+        ("COD", "military", 2024, "Military Forces of the Democratic Republic of Congo (2019-)"),
         ("SYR", "military", 2018, "Military Forces of Syria (2000-2024)"),
         ("SYR", "military", 2024, "Military Forces of Syria (2024-)"),  # boundary year: the incoming period
         ("ISL", "military", 2020, "Military Forces of Iceland"),

@@ -28,6 +28,13 @@ ACTOR_TYPES = frozenset({
     "political_party", "government", "organisation", "criminal_group", "private_military",
 })  # fmt: skip
 
+@lru_cache(maxsize=1)
+def _countries_with_the() -> frozenset[str]:
+    """data/countries_with_the.txt: "Military Forces of the Philippines", not "of Philippines"."""
+    text = resources.files("eventwire").joinpath("data/countries_with_the.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 #: ACLED's generic state-force names, by kind.
 _STATE_FORCE_NAMES = {
     "military": "Military Forces of {country}",
@@ -328,7 +335,8 @@ class ActorDictionary:
         found = self.country_by_iso(code)
         if found is None:
             raise ValueError(f"unknown country code {iso3!r}")
-        name = _STATE_FORCE_NAMES[kind].format(country=found.name)
+        country_name = f"the {found.name}" if found.iso3 in _countries_with_the() else found.name
+        name = _STATE_FORCE_NAMES[kind].format(country=country_name)
         period = self._period(found.iso3, kind, year) if year is not None else None
         since = until = None
         if period is not None:
