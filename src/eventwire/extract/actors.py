@@ -224,7 +224,7 @@ class DocumentActors:
                     name=country.name, type="country", country=country.iso3, inter=None
                 )
                 self.actors.setdefault(country.name, actor)
-            elif ent.label_ == "GPE" and (entry := self.dictionary.lookup(text, self.year)) is not None:
+            elif (entry := self.dictionary.lookup(text, self.year)) is not None:
                 actor = self._actor_from_entry(entry)  # the NER took an armed group for a place ("Daesh")
             else:
                 return
@@ -346,6 +346,10 @@ class DocumentActors:
         # 1. a named actor inside the phrase (the head first, then modifiers, then "of X")
         for tok in self._phrase_tokens(head):
             m = self.mention_at(tok)
+            if m is not None and self.doc.text[max(0, m.start - 5) : m.start].lower().endswith(
+                ("anti-", "anti ")
+            ):
+                continue  # "anti-Houthi forces" are the Houthis' enemies
             if m is not None and m.actor.type != "country":
                 return Resolved(
                     self.acled_name(m.actor), m.actor.inter, self._evidence(m.start, m.end), m.actor
@@ -366,7 +370,8 @@ class DocumentActors:
         # 4. an unnamed actor by its head noun ("villagers", "Iraqi soldiers", "the militants")
         words = generic_words()
         # the lemmatiser leaves some capitalised plurals alone ("Mobs"): try the singular too
-        kind = words.get(head.lemma_.lower()) or words.get(lower) or words.get(lower.removesuffix("s"))
+        # the word as written first: "forces" are troops, "the force" points back to a named one
+        kind = words.get(lower) or words.get(head.lemma_.lower()) or words.get(lower.removesuffix("s"))
         compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound") + " " + lower
         kind = generic_words().get(compound.strip(), kind)
         modifiers = {t.lower_ for t in head.lefts}

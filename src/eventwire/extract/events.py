@@ -95,6 +95,7 @@ VIOLENT_PROTEST_WORDS = {
 STATE_TYPES = {"state_forces"}
 VICTIM_PREPOSITIONS = ("against", "on", "with", "targeting", "upon", "at", "towards", "toward")
 LABEL_WEIGHT = 11
+VICTIM_VERBS = {"kill", "injure", "wound", "target", "hit", "leave", "hurt", "claim"}
 PROTEST_WORDS = {
     "protest",
     "protester",
@@ -378,6 +379,14 @@ def arguments(trigger: Trigger) -> Arguments:
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
             # "fighters were killed in an airstrike": the victims are the verb's subject
             patients.extend(c for c in head.head.children if c.dep_ in ("nsubjpass",))
+    # victims named in a participle clause come after any direct object
+    # "... shelled the district, killing a child", "an IED detonated, injuring six soldiers",
+    # "conducted shellings targeting PKK militants": the victims of the participle clause
+    verbs = [tok, tok.head] if tok.dep_ in ("nsubj", "dobj", "nsubjpass") else [tok]
+    for verb in verbs:
+        for clause in verb.children:
+            if clause.dep_ in ("advcl", "acl", "xcomp", "conj") and clause.lemma_.lower() in VICTIM_VERBS:
+                patients.extend(c for c in clause.children if c.dep_ == "dobj")
     # a trigger's own child word is not its argument: "villagers hostage" -> the villagers
     patients = [_unwrap(p, trigger) for p in patients]
     return Arguments(agents, [p for p in patients if p is not None], territory_from)
