@@ -191,20 +191,34 @@ class EventReader:
         return out
 
     def _dates(self, sent: Span) -> list[ResolvedDate]:
-        out = []
+        """The sentence's dates: the scanner's explicit dates ("13 May 2022", "Sunday") first, then the
+        NER's DATE spans that do not overlap them ("last week", "a couple of days before"). The NER
+        alone cuts dates short ("May 2022" out of "13 May 2022")."""
         dateline = self.analysis.dateline
+
+        def outside_dateline(start: int) -> bool:
+            return dateline is None or not dateline.start <= start < dateline.end
+
+        out = [d for d in find_dates(sent.text, self.published, sent.start_char) if outside_dateline(d.start)]
         for ent in sent.ents:
-            if dateline is not None and dateline.start <= ent.start_char < dateline.end:
+            if ent.label_ not in ("DATE", "TIME") or not outside_dateline(ent.start_char):
                 continue
-            if ent.label_ in ("DATE", "TIME"):
-                r = resolve_date(ent.text, self.published, ent.start_char)
-                if r is not None and (r.date is not None or not r.year_known):
-                    out.append(r)
-        if not out:
-            out = find_dates(sent.text, self.published, sent.start_char)
-            if dateline is not None:
-                out = [d for d in out if not dateline.start <= d.start < dateline.end]
-        return out
+            if any(d.start < ent.end_char and ent.start_char < d.end for d in out):
+                continue
+            r = resolve_date(ent.text, self.published, ent.start_char)
+            if r is not None and (r.date is not None or not r.year_known):
+                out.append(r)
+        return sorted(out, key=lambda d: d.start)
+
+    def _event_date(self, sent: Span, dates: list[ResolvedDate], trigger: Trigger) -> ResolvedDate | None:
+        """A date opening the sentence ("On 20 January 2022, relatives of a man found dead on 13 January
+        protested") frames the whole sentence; otherwise the date nearest the trigger."""
+        if not dates:
+            return self.last_date
+        opening = dates[0]
+        if opening.date is not None and opening.start - sent.start_char <= 12:
+            return opening
+        return min(dates, key=lambda d: abs(d.start - trigger.start))
 
     def _event(self, sent: Span, trigger: Trigger, following: Span | None) -> Event | None:
         args = arguments(trigger)
@@ -249,9 +263,9 @@ class EventReader:
             return None  # a fight with no side named, or a weak word with nobody acting: nothing to code
 
         dates = self._dates(sent)
-        if any(d.date is None and d.year_known for d in dates) or _BACKGROUND.search(sent.text):
-            return None  # "has besieged towns since 2022": background, not an event
-        date = min(dates, key=lambda d: abs(d.start - trigger.start)) if dates else self.last_date
+        date = self._event_date(sent, dates, trigger)
+        if (date is not None and date.date is None and date.year_known) or _BACKGROUND.search(sent.text):
+            return None  # "has besieged towns since 2022", "in 2021": background, not an event
         words = context_words(sent, following)
         event_type, sub = refine_subtype(trigger.entry, words, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
