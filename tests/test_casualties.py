@@ -66,6 +66,8 @@ def counts(sentence: str) -> list[tuple[int, str]]:
     ("sentence", "expected"),
     [
         ("Five soldiers were killed in an ambush near Kidal.", 5),
+        ("The raid ended with the death of 3 rebels and 2 policemen near Beni.", 5),
+        ("Shops were burned in the market. 1 fatality.", 1),
         ("At least 192 Azerbaijani troops were killed, the ministry said.", 192),
         ("Two soldiers and three civilians were killed in the attack near Kunduz.", 5),
         ("Two policemen, a teacher and four farmers were killed in Zamfara.", 7),

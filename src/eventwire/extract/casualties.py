@@ -263,7 +263,9 @@ def _statement_patterns() -> list[tuple[re.Pattern[str], str, bool]]:
         # "left three people dead", "leaving at least five dead"
         (rf"\b(?:left|leaving|leave|leaves)\s+{parts}\s+dead\b", "killed", False),
         # "12 civilian deaths", "30 fatalities"
-        (rf"(?P<n>{num})(?:\s+[A-Za-z][\w'’-]*){{0,2}}?\s+(?:deaths|fatalities)\b", "killed", False),
+        (rf"(?P<n>{num})(?:\s+[A-Za-z][\w'’-]*){{0,2}}?\s+(?:deaths?|fatalit(?:y|ies))\b", "killed", False),
+        # "leading to the death of 4 soldiers and 2 gendarmes", "caused the deaths of five people"
+        (rf"\bthe\s+deaths?\s+of\s+{parts_g}\b", "killed", False),
         # singular victims without a number: "a soldier was killed", "Khiali, 26, was shot dead"
         (rf"{_SINGLE_SUBJECT}{_NP}\s+(?:was|has\s+been|had\s+been|is){_AUX}\s+(?:{passive})\b{not_mixed}",
          "killed", True),
