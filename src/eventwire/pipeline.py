@@ -334,6 +334,12 @@ class EventReader:
         assoc1: Resolved | None = None
         if event_type in ("Protests", "Riots"):
             kind = "protesters" if event_type == "Protests" else "rioters"
+            if (
+                event_type == "Protests"
+                and actor1 is not None
+                and _kind(actor1) in ("state_forces", "police")
+            ):
+                actor1, actor2 = None, actor1  # "police detained activists at a demonstration"
             if actor1 is None or _kind(actor1) != kind:
                 if actor1 is not None and actor1.kind != "generic" and actor1.actor.type != "person":
                     assoc1 = actor1  # "PTI activists held a protest": PTI is associated with the protesters

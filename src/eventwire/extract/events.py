@@ -417,10 +417,13 @@ def refine_subtype(
     """
     event_type, sub = entry.event_type, entry.sub_event_type
     demonstration = bool(words & PROTEST_WORDS)
+    if sub == "Arrests" and demonstration:
+        return "Protests", "Protest with intervention"  # "police detained activists at a demonstration"
     if event_type in ("TARGET", "Battles", "Riots") and (
-        event_type == "Riots" or actor1_type in ("rioters", "protesters", "civilians")
+        event_type == "Riots" or actor1_type in ("rioters", "protesters", "civilians", "political_party")
     ):
-        # mobs and crowds fighting are riots, not battles: ACLED keeps Battles for organised armed actors
+        # mobs, crowds and party supporters fighting are riots, not battles: ACLED keeps Battles for
+        # organised armed actors
         if demonstration and (words & VIOLENT_PROTEST_WORDS or event_type == "Riots"):
             return "Riots", "Violent demonstration"
         return "Riots", "Mob violence"
