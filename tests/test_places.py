@@ -1,0 +1,158 @@
+"""Place recognition, resolution and choice on invented ACLED-style notes and news sentences.
+
+Each test states one rule of `eventwire.extract.places` (and the place fixer of `eventwire.nlp`): the admin
+context in brackets picks the country, a homonym in another country loses, a prefix of a longer name is not
+that name, the alias table knows common spellings, and an origin or a modifier is not the event's place.
+The sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventwire.config import Settings
+from eventwire.extract.places import DocumentPlaces, PlaceMention
+from eventwire.ingest import read_bytes
+from eventwire.pipeline import COMPONENTS, Analysis
+from eventwire.resolve.gazetteer import Gazetteer, parse_aliases
+
+
+def places_of(text: str) -> DocumentPlaces:
+    """The document's places after the nlp, actors and places steps (no event rules involved)."""
+    doc = read_bytes(text.encode("utf-8"), "test", published=dt.date(2022, 3, 1))
+    analysis = Analysis(document=doc, settings=Settings())
+    for step in ("nlp", "actors", "places"):
+        COMPONENTS[step](analysis)
+    assert analysis.places is not None
+    return analysis.places
+
+
+def mention(places: DocumentPlaces, text: str) -> PlaceMention:
+    found = [m for m in places.mentions if m.text == text]
+    assert found, f"{text!r} not among {[m.text for m in places.mentions]}"
+    return found[0]
+
+
+def scene(places: DocumentPlaces, trigger: str) -> PlaceMention | None:
+    """The place `for_event` picks for the sentence holding the word `trigger`."""
+    token = next(t for t in places.doc if t.text == trigger)
+    return places.for_event(token.sent, token)
+
+
+# ---------------------------------------------------------------------------------------------- admin context
+
+
+def test_unknown_village_in_bracketed_district_takes_the_district_point_and_keeps_its_name() -> None:
+    places = places_of("On 3 March 2022, militiamen burned houses in Kaweri-Lolo village (Oyam, Northern).")
+    m = mention(places, "Kaweri-Lolo")
+    assert m.place is not None
+    assert m.place.iso3 == "UGA"  # "Northern" is a region of a dozen countries; Oyam is a Ugandan district
+    assert m.place.name == "Kaweri-Lolo"
+    assert m.place.geo_precision == 2
+    assert places.focus_iso3 == "UGA"
+
+
+def test_bracketed_province_beats_a_bigger_homonym_abroad() -> None:
+    # Valencia is a Spanish city of 800,000, but Carabobo is a Venezuelan state
+    places = places_of("On 5 March 2022, residents blocked a highway in Valencia (Carabobo) over water cuts.")
+    m = mention(places, "Valencia")
+    assert m.place is not None and m.place.iso3 == "VEN"
+    assert m.place.geo_precision == 1
+
+
+def test_names_inside_the_brackets_are_context_not_scenes() -> None:
+    places = places_of("On 5 March 2022, teachers protested in Valencia (Carabobo) over unpaid wages.")
+    chosen = scene(places, "protested")
+    assert chosen is not None and chosen.text == "Valencia"
+
+
+def test_comma_form_of_admin_context_sets_the_country() -> None:
+    places = places_of("On 4 May 2022, artillery struck Novyi Khutir, Kharkiv, damaging two houses.")
+    m = mention(places, "Novyi Khutir")
+    assert m.place is not None and m.place.iso3 == "UKR"
+    assert m.place.geo_precision in (1, 2, 3)
+
+
+# ---------------------------------------------------------------------------------------------- prefixes
+
+
+def test_prefix_of_a_longer_name_is_not_resolved_as_that_word() -> None:
+    places = places_of("On 9 March 2022, residents marched through Puerto Nuevo Esperanza (Chaco) at night.")
+    assert all(m.text != "Puerto" for m in places.mentions)
+    named = [m for m in places.mentions if m.text.startswith("Puerto")]
+    assert named and named[0].place is not None
+    assert named[0].place.iso3 == "ARG" and named[0].place.name == "Puerto Nuevo Esperanza"
+
+
+# ---------------------------------------------------------------------------------------------- aliases
+
+
+def test_alias_table_parses_variants_and_skips_comments() -> None:
+    table = parse_aliases("# note\nIdleb\tIdlib\tSYR\nbroken line\n\nLugansk\tLuhansk\tukr\n")
+    assert table == {"idleb": ("Idlib", "SYR"), "lugansk": ("Luhansk", "UKR")}
+
+
+@pytest.mark.parametrize(
+    ("variant", "iso3"),
+    [("Idleb", "SYR"), ("Ninewa", "IRQ"), ("Rural Damascus", "SYR"), ("Lugansk", "UKR"), ("Kiev", "UKR")],
+)
+def test_gazetteer_knows_common_transliterations(variant: str, iso3: str) -> None:
+    best = Gazetteer.default().best(variant)
+    assert best is not None and best.iso3 == iso3
+
+
+def test_alias_spelling_resolves_in_text() -> None:
+    places = places_of("On 2 April 2022, aircraft struck the outskirts of Saraqib in Idleb governorate.")
+    assert places.focus_iso3 == "SYR"
+
+
+def test_strict_lookup_gives_nothing_outside_the_country() -> None:
+    gaz = Gazetteer.default()
+    assert gaz.lookup("Valencia", "VEN", strict=True)[0].iso3 == "VEN"
+    assert gaz.lookup("Valencia", "NER", strict=True) == []
+    assert gaz.lookup("Valencia", "NER")  # without strict, the hint only ranks
+
+
+# ---------------------------------------------------------------------------------------------- choosing
+
+
+def test_place_of_origin_is_not_where_it_happened() -> None:
+    places = places_of("A taxi driver from Abidjan was shot dead by police in Bouake on Monday.")
+    chosen = scene(places, "shot")
+    assert chosen is not None and chosen.text == "Bouake"
+
+
+def test_place_of_origin_alone_gives_no_place() -> None:
+    places = places_of("A taxi driver from Abidjan was shot dead by police on Monday.")
+    assert scene(places, "shot") is None
+
+
+def test_place_as_a_modifier_is_not_the_scene() -> None:
+    places = places_of("Thousands of Seville fans clashed with police in Madrid on Sunday.")
+    chosen = scene(places, "clashed")
+    assert chosen is not None and chosen.text == "Madrid"
+
+
+def test_reference_point_of_a_direction_is_not_the_scene() -> None:
+    places = places_of("Gunmen killed two farmers in Taji, just north of Baghdad, on Friday.")
+    chosen = scene(places, "killed")
+    assert chosen is not None and chosen.text == "Taji"
+
+
+def test_lone_compass_word_in_brackets_is_not_a_province() -> None:
+    text = "On 8 May 2022, troops raided Kyauk Taw (East) village, Ayadaw township (Sagaing region)."
+    places = places_of(text)
+    assert all(c.iso3 == "MMR" for c in places.contexts.values())
+
+
+def test_country_after_a_comma_is_the_country() -> None:
+    places = places_of("On 2 April 2022, women protested in Republic Square in Gyumri, Armenia.")
+    m = mention(places, "Gyumri")
+    assert m.place is not None and m.place.iso3 == "ARM"
+
+
+def test_nationality_gives_the_country_when_no_place_resolves() -> None:
+    places = places_of("On 6 June 2022, Ukrainian forces shot down a drone overnight.")
+    assert places.focus_iso3 == "UKR"
