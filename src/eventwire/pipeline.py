@@ -344,6 +344,8 @@ class EventReader:
                 if actor1 is not None and actor1.kind != "generic" and actor1.actor.type != "person":
                     assoc1 = actor1  # "PTI activists held a protest": PTI is associated with the protesters
                 actor1 = self.actors.generic(kind, iso3, actor1.evidence if actor1 else evidence)
+        if sub == "Peaceful protest":
+            actor2 = None  # ACLED codes a peaceful protest with the protesters alone, whatever they oppose
         if actor2 is None and sub == "Protest with intervention":
             actor2 = self.actors.generic("police", iso3, evidence)  # who intervenes, unless named
         if actor2 is None and (event_type == "Violence against civilians" or sub in CIVILIAN_TARGET_SUBTYPES):

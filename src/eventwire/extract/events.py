@@ -374,6 +374,10 @@ def arguments(trigger: Trigger) -> Arguments:
             subject = _subject_of(head)
             if subject is not None and not agents:
                 agents.append(subject)
+            # "fired artillery at Houthi positions", "used grenades against a police station"
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ in VICTIM_PREPOSITIONS and prep.lower_ != "with":
+                    patients.extend(c for c in prep.children if c.dep_ == "pobj")
         elif tok.dep_ in ("nsubj",) and head.pos_ == "VERB":
             patients.extend(c for c in head.children if c.dep_ == "dobj")
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
