@@ -118,6 +118,24 @@ DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
 MIN_TRIGGER_WEIGHT = 3
 #: Sub-types whose unnamed target is civilians or their property, as ACLED codes them.
 CIVILIAN_TARGET_SUBTYPES = ("Looting/property destruction", "Mob violence")
+#: Words that say a strike or shelling hit civilians or their homes: ACLED's second actor is then civilians.
+CIVILIAN_HARM_WORDS = {
+    "civilian",
+    "civilians",
+    "child",
+    "children",
+    "resident",
+    "residents",
+    "villager",
+    "villagers",
+    "residential",
+    "house",
+    "houses",
+    "home",
+    "homes",
+    "woman",
+    "women",
+}
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
@@ -270,7 +288,9 @@ class EventReader:
         event_type, sub = refine_subtype(trigger.entry, words, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
-        actor1, assoc1, actor2 = self._conventions(event_type, sub, actor1, actor2, iso3, trigger_evidence)
+        actor1, assoc1, actor2 = self._conventions(
+            event_type, sub, words, actor1, actor2, iso3, trigger_evidence
+        )
 
         sentence_text = sent.text.rstrip()
         evidence: dict[str, Evidence] = {
@@ -323,6 +343,7 @@ class EventReader:
         self,
         event_type: str,
         sub: str,
+        words: set[str],
         actor1: Resolved | None,
         actor2: Resolved | None,
         iso3: str | None,
@@ -348,7 +369,10 @@ class EventReader:
             actor2 = None  # ACLED codes a peaceful protest with the protesters alone, whatever they oppose
         if actor2 is None and sub == "Protest with intervention":
             actor2 = self.actors.generic("police", iso3, evidence)  # who intervenes, unless named
-        if actor2 is None and (event_type == "Violence against civilians" or sub in CIVILIAN_TARGET_SUBTYPES):
+        hit_civilians = event_type == "Explosions/Remote violence" and bool(words & CIVILIAN_HARM_WORDS)
+        if actor2 is None and (
+            event_type == "Violence against civilians" or sub in CIVILIAN_TARGET_SUBTYPES or hit_civilians
+        ):
             actor2 = self.actors.generic("civilians", iso3, evidence)
         return actor1, assoc1, actor2
 

@@ -435,8 +435,9 @@ class DocumentActors:
         entry = self.dictionary.get(actor.name) if actor.known else None
         if entry is None:
             return actor.name
-        if entry.coded_as and entry.country:
-            return self.dictionary.state_force(entry.country, entry.coded_as, self.year).name
+        coded = entry.coded_as and (entry.coded_since is None or (self.year or 0) >= entry.coded_since)
+        if coded and entry.country:
+            return self.dictionary.state_force(entry.country, entry.coded_as or "military", self.year).name
         return entry.acled_name or actor.name
 
     def named_actors(self) -> list[Actor]:

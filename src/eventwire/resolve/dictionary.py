@@ -104,6 +104,7 @@ class ActorEntry:
     successor: str | None = None
     acled_name: str | None = None
     coded_as: str | None = None  # "military"/"police": ACLED codes it as its country's generic state force
+    coded_since: int | None = None  # ... from this year on (a movement that took power)
 
     def valid_in(self, year: int) -> bool:
         return (self.since is None or self.since <= year) and (self.until is None or year <= self.until)
@@ -163,6 +164,7 @@ def _entry(raw: dict[str, Any]) -> ActorEntry:
         successor=raw.get("successor") or None,
         acled_name=raw.get("acled_name") or None,
         coded_as=raw.get("coded_as") or None,
+        coded_since=opt_int("coded_since"),
     )
 
 
