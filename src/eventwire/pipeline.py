@@ -18,7 +18,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from .config import Settings
-from .extract.actors import DocumentActors, Resolved
+from .extract.actors import GANG_WORDS, DocumentActors, Resolved
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
 from .extract.events import (
@@ -270,7 +270,9 @@ class EventReader:
             and (actor2 is not None or fatalities)
         ):
             # someone was shot, abducted or killed and nobody is named: ACLED's unidentified armed group
-            actor1 = self.actors.generic("unidentified_armed_group", iso3, trigger_evidence)
+            criminal = bool({t.lemma_.lower() for t in sent} & GANG_WORDS)
+            kind = "unidentified_gang" if criminal else "unidentified_armed_group"
+            actor1 = self.actors.generic(kind, iso3, trigger_evidence)
         needs_actor = ("Battles", "TARGET", "Strategic developments")
         labelled = trigger.entry.weight >= LABEL_WEIGHT  # "Displacement: ..." says itself what happened
         if (
@@ -433,6 +435,7 @@ def _kind(resolved: Resolved | None) -> str | None:
         return None
     name = resolved.name
     for prefix, kind in (
+        ("Unidentified Gang", "unidentified_armed_group"),
         ("Civilians", "civilians"),
         ("Protesters", "protesters"),
         ("Rioters", "rioters"),

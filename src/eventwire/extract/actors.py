@@ -44,6 +44,38 @@ ARMED_TYPES = {
 }
 NON_STATE_ARMED = ARMED_TYPES - {"state_forces", "external_force"}
 ARMED_MODIFIERS = {"armed", "hooded", "masked", "unidentified", "unknown", "gun-wielding", "heavily"}
+COLLECTIVE_NOUNS = {
+    "group",
+    "section",
+    "band",
+    "number",
+    "member",
+    "members",
+    "team",
+    "squad",
+    "contingent",
+    "dozens",
+    "hundreds",
+    "scores",
+    "thousands",
+    "some",
+    "several",
+    "many",
+}
+GANG_WORDS = {
+    "gang",
+    "gangs",
+    "gangster",
+    "cartel",
+    "trafficker",
+    "traffickers",
+    "criminal",
+    "drug",
+    "mafia",
+    "narco",
+    "organized",
+    "organised",
+}
 STATE_KINDS = ("military", "police", "government", "intelligence")
 PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
@@ -354,6 +386,15 @@ class DocumentActors:
                 return Resolved(
                     self.acled_name(m.actor), m.actor.inter, self._evidence(m.start, m.end), m.actor
                 )
+        # "a group of locals", "members of the Kurdish community", "a section of students": the "of" phrase
+        if head.lemma_.lower() in COLLECTIVE_NOUNS:
+            for prep in head.rights:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if inner is not None:
+                        found = self._resolve_one(inner, country_iso3)
+                        if found is not None:
+                            return found
         # 2. a country acting ("Russian airstrikes", "Russia shelled"): its military
         m = self.mention_at(head)
         if m is not None and m.actor.type == "country" and m.actor.country:
@@ -398,7 +439,13 @@ class DocumentActors:
                 )
                 if m is not None:
                     return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="backref")
+                if kind == "org_backref":
+                    return None  # "the group", "members" with nobody named before: no one we can name
                 kind = "unidentified_armed_group"
+        if kind in ("unidentified_armed_group", "armed_backref") and head.sent is not None:
+            sentence_words = {t.lemma_.lower() for t in head.sent}
+            if sentence_words & GANG_WORDS:
+                kind = "unidentified_gang"  # criminal violence: ACLED's "Unidentified Gang (Country)"
         return self.generic(kind, iso3, ev)
 
     def _modifier_country(self, head: Token) -> str | None:

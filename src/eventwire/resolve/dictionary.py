@@ -28,6 +28,7 @@ ACTOR_TYPES = frozenset({
     "political_party", "government", "organisation", "criminal_group", "private_military",
 })  # fmt: skip
 
+
 @lru_cache(maxsize=1)
 def _countries_with_the() -> frozenset[str]:
     """data/countries_with_the.txt: "Military Forces of the Philippines", not "of Philippines"."""
@@ -50,6 +51,7 @@ _GENERIC = {
     "protesters": ("Protesters ({country})", "protesters", 6),
     "rioters": ("Rioters ({country})", "rioters", 5),
     "unidentified_armed_group": ("Unidentified Armed Group ({country})", "political_militia", 3),
+    "unidentified_gang": ("Unidentified Gang ({country})", "criminal_group", 3),
     "unidentified_military": ("Unidentified Military Forces ({country})", "state_forces", 8),
 }
 
