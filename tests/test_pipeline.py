@@ -251,3 +251,38 @@ def test_category_label_at_the_start_gives_the_event_type() -> None:
     text = "Displacement: On 2 April 2022, about 300 families fled Ouahigouya after threats by militants."
     ev = only_event(extract_text(text, published="2022-04-02"))
     assert (ev.event_type, ev.sub_event_type) == ("Strategic developments", "Other")
+
+
+def test_shelling_that_hurts_civilians_has_civilians_as_second_actor() -> None:
+    text = "On 3 May 2022, Russian forces shelled residential areas of Mykolaiv, killing two children."
+    ev = only_event(extract_text(text, published="2022-05-03"))
+    assert ev.sub_event_type == "Shelling/artillery/missile attack"
+    assert ev.actor1 and ev.actor1.startswith("Military Forces of Russia")
+    assert ev.actor2 == "Civilians (Ukraine)"
+    assert ev.fatalities == 2
+
+
+def test_weapons_fired_at_positions_name_the_target() -> None:
+    text = "On 9 June 2022, government forces fired mortars at Houthi positions in Hays, Al Hudaydah."
+    ev = only_event(extract_text(text, published="2022-06-09"))
+    assert ev.actor2 and "Yemen" in ev.actor2  # ACLED codes the Houthi forces as Yemen's military
+
+
+def test_criminal_violence_is_an_unidentified_gang() -> None:
+    text = "On 2 July 2022, suspected drug traffickers shot and killed a taxi driver in Rosario, Argentina."
+    ev = only_event(extract_text(text, published="2022-07-02"))
+    assert ev.actor1 == "Unidentified Gang (Argentina)"
+    assert ev.event_type == "Violence against civilians"
+
+
+def test_group_of_locals_beating_a_thief_is_mob_violence() -> None:
+    text = "On 5 April 2022, a group of residents beat a suspected thief to death in Mbale, Uganda."
+    ev = only_event(extract_text(text, published="2022-04-05"))
+    assert (ev.event_type, ev.sub_event_type) == ("Riots", "Mob violence")
+    assert ev.actor1 == "Rioters (Uganda)"
+
+
+def test_taliban_in_power_are_coded_as_afghanistans_military() -> None:
+    text = "On 11 May 2022, Taliban fighters clashed with NRF fighters in Panjshir province."
+    ev = only_event(extract_text(text, published="2022-05-11"))
+    assert ev.actor1 and ev.actor1.startswith("Military Forces of Afghanistan")

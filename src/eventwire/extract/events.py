@@ -423,7 +423,11 @@ def refine_subtype(
     demonstration = bool(words & PROTEST_WORDS)
     if sub == "Arrests" and demonstration:
         return "Protests", "Protest with intervention"  # "police detained activists at a demonstration"
-    if event_type in ("TARGET", "Battles", "Riots") and (
+    attack = event_type in ("TARGET", "Battles", "Riots") or (event_type, sub) == (
+        "Violence against civilians",
+        "Attack",
+    )
+    if attack and (
         event_type == "Riots" or actor1_type in ("rioters", "protesters", "civilians", "political_party")
     ):
         # mobs, crowds and party supporters fighting are riots, not battles: ACLED keeps Battles for
