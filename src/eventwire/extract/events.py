@@ -329,9 +329,13 @@ def arguments(trigger: Trigger) -> Arguments:
     agents: list[Token] = []
     patients: list[Token] = []
     territory_from: list[Token] = []
+    has_object = any(c.dep_ == "dobj" for c in tok.children)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
-        tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod")
+        tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and not has_object
     )
+    if tok.dep_ == "acl" and has_object and tok.head.pos_ in ("NOUN", "PROPN"):
+        # a misparse of "police forces arrested 66 members": the noun the verb hangs on is its subject
+        agents.append(tok.head)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
         for child in tok.children:
             if child.dep_ == "agent":
@@ -378,7 +382,15 @@ def arguments(trigger: Trigger) -> Arguments:
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ in VICTIM_PREPOSITIONS and prep.lower_ != "with":
                     patients.extend(c for c in prep.children if c.dep_ == "pobj")
-        elif tok.dep_ in ("nsubj",) and head.pos_ == "VERB":
+        if tok.dep_ in ("nsubj", "nsubjpass") and not agents:
+            # "clashes took place between X and Y", "an armed clash was reported between X and Y"
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "between":
+                    pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+                    if pobjs:
+                        agents.append(pobjs[0])
+                        patients.extend(c for c in pobjs[0].conjuncts if c.i > pobjs[0].i)
+        if tok.dep_ in ("nsubj",) and head.pos_ == "VERB":
             patients.extend(c for c in head.children if c.dep_ == "dobj")
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
             # "fighters were killed in an airstrike": the victims are the verb's subject
