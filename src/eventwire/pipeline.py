@@ -27,6 +27,7 @@ from .extract.events import (
     arguments,
     context_words,
     find_triggers,
+    in_main_clause,
     refine_subtype,
 )
 from .extract.places import DocumentPlaces, PlaceMention
@@ -195,9 +196,13 @@ class EventReader:
         """The heaviest trigger that makes a codable event, plus other-type verb triggers that have a
         subject of their own ("... retook the town, and gunmen abducted ten villagers")."""
         out: list[Event] = []
+        # what the sentence reports beats what it mentions: "relatives of a man who was murdered protested"
+        # is a protest; the killing sits in a relative clause
+        triggers = sorted(
+            (t for t in triggers if t.entry.weight >= MIN_TRIGGER_WEIGHT),
+            key=lambda t: (not in_main_clause(t), -t.entry.weight, t.start),
+        )
         for trig in triggers:
-            if trig.entry.weight < MIN_TRIGGER_WEIGHT:
-                break
             if out:
                 if trig.entry.event_type in {e.event_type for e in out} or trig.token.pos_ != "VERB":
                     continue

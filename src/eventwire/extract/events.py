@@ -294,6 +294,23 @@ def _word_forms(lemma: str, lower: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+#: Dependencies that put a word in a clause subordinate to what the sentence reports.
+SUBORDINATE_DEPS = {"relcl", "acl", "advcl", "ccomp", "pcomp", "csubj", "xcomp", "pobj", "appos"}
+
+
+def in_main_clause(trigger: Trigger) -> bool:
+    """True when the trigger is what the sentence reports, not a clause or phrase inside it. A label
+    ("Displacement:") always is."""
+    if trigger.entry.weight >= LABEL_WEIGHT:
+        return True
+    tok = trigger.token
+    while tok.head.i != tok.i:  # spaCy makes a new Token object per access: compare positions
+        if tok.dep_ in SUBORDINATE_DEPS:
+            return False
+        tok = tok.head
+    return True
+
+
 def _is_trigger_use(tok: Token, entry: LexiconEntry) -> bool:
     """Filter uses of a trigger word that are not events: 'Reuters reports' is no report of a strike."""
     if tok.ent_type_ in ("ORG", "PERSON", "GPE") and entry.event_type != "Battles":
@@ -317,7 +334,7 @@ def _subject_of(verb: Token) -> Token | None:
         if child.dep_ in ("nsubj", "csubj"):
             return child
     # inherit from the verb this one is coordinated with or subordinated to
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
         return _subject_of(verb.head)
     if verb.dep_ == "relcl":
         return verb.head

@@ -188,7 +188,7 @@ class RelationReader:
                 if noun.dep_ == "appos":
                     return self._actor(noun.head), qualifiers
                 return self._actor(noun), qualifiers
-            if current.dep_ in ("acomp", "xcomp", "ccomp", "advcl") and current.head is not current:
+            if current.dep_ in ("acomp", "xcomp", "ccomp", "advcl") and current.head.i != current.i:
                 current = current.head
                 continue
             break
