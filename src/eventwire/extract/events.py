@@ -68,6 +68,9 @@ INTERVENTION_WORDS = {
     "charge",
 }
 VIOLENT_PROTEST_WORDS = {
+    "riot",
+    "rioting",
+    "rioters",
     "stone",
     "stones",
     "pelt",
