@@ -378,6 +378,8 @@ class DocumentActors:
         # 1. a named actor inside the phrase (the head first, then modifiers, then "of X")
         for tok in self._phrase_tokens(head):
             m = self.mention_at(tok)
+            if m is not None and tok.i != head.i and m.actor.type == "organisation" and not m.actor.known:
+                continue  # "the ruler of Olowe Gbagura": an unknown name in a modifier is no actor
             if m is not None and self.doc.text[max(0, m.start - 5) : m.start].lower().endswith(
                 ("anti-", "anti ")
             ):
