@@ -286,3 +286,20 @@ def test_taliban_in_power_are_coded_as_afghanistans_military() -> None:
     text = "On 11 May 2022, Taliban fighters clashed with NRF fighters in Panjshir province."
     ev = only_event(extract_text(text, published="2022-05-11"))
     assert ev.actor1 and ev.actor1.startswith("Military Forces of Afghanistan")
+
+
+def test_bomb_planted_by_a_named_actor_and_an_unclaimed_one() -> None:
+    named = only_event(
+        extract_text(
+            "On 2 June 2022, a landmine planted by the Myanmar military exploded near Hpasawng.",
+            published="2022-06-02",
+        )
+    )
+    assert named.actor1 and named.actor1.startswith("Military Forces of Myanmar")
+    unclaimed = only_event(
+        extract_text(
+            "On 2 June 2022, a roadside bomb exploded near a market in Jalalabad.", published="2022-06-02"
+        )
+    )
+    assert unclaimed.sub_event_type == "Remote explosive/landmine/IED"
+    assert unclaimed.actor1 == "Unidentified Armed Group (Afghanistan)"

@@ -137,6 +137,7 @@ CIVILIAN_HARM_WORDS = {
     "woman",
     "women",
 }
+UNCLAIMED_EXPLOSIVES = ("Remote explosive/landmine/IED", "Grenade", "Suicide bomb")
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
@@ -278,6 +279,15 @@ class EventReader:
             criminal = bool({t.lemma_.lower() for t in sent} & GANG_WORDS)
             kind = "unidentified_gang" if criminal else "unidentified_armed_group"
             actor1 = self.actors.generic(kind, iso3, trigger_evidence)
+        if (
+            actor1 is None
+            and trigger.entry.event_type == "Explosions/Remote violence"
+            and (trigger.entry.sub_event_type in UNCLAIMED_EXPLOSIVES)
+        ):
+            # a bomb that went off with no one named behind it: ACLED's unidentified armed group
+            actor1 = self.actors.generic("unidentified_armed_group", iso3, trigger_evidence)
+        if actor1 is None and trigger.entry.phrase == "displacement:":
+            actor1 = self.actors.generic("civilians", iso3, trigger_evidence)  # the displaced
         needs_actor = ("Battles", "TARGET", "Strategic developments")
         labelled = trigger.entry.weight >= LABEL_WEIGHT  # "Displacement: ..." says itself what happened
         if (

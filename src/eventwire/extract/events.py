@@ -228,7 +228,16 @@ def _label_trigger(sent: Span) -> Trigger | None:
     if 0 < colon <= 40:
         entry = labels().get(sent.text[:colon].strip().lower())
         if entry is not None:
-            head = sent.root  # the label's event is the sentence's main verb and its arguments
+            # the label's event is the first verb after it that has a subject, else the sentence's root
+            after = [t for t in sent if t.idx > sent.start_char + colon]
+            head = next(
+                (
+                    t
+                    for t in after
+                    if t.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                ),
+                sent.root,
+            )
             return Trigger(head, sent.start_char, sent.start_char + colon, entry)
     return None
 
@@ -380,6 +389,10 @@ def arguments(trigger: Trigger) -> Arguments:
                 agents.append(subject)
     else:  # a noun: "airstrikes by the coalition", "Russian shelling", "clashes between X and Y"
         for child in tok.children:
+            if child.dep_ == "acl":  # "two landmines planted by the military", "shells fired by the army"
+                for agent in child.children:
+                    if agent.dep_ == "agent":
+                        agents.extend(c for c in agent.children if c.dep_ == "pobj")
             if child.dep_ == "poss" or (
                 child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE", "ORG")
             ):
