@@ -303,3 +303,12 @@ def test_bomb_planted_by_a_named_actor_and_an_unclaimed_one() -> None:
     )
     assert unclaimed.sub_event_type == "Remote explosive/landmine/IED"
     assert unclaimed.actor1 == "Unidentified Armed Group (Afghanistan)"
+
+
+def test_an_arrest_the_protesters_denounce_is_no_intervention() -> None:
+    grievance = "On 4 May 2022, teachers protested in Hamadan over the arrest of union activists."
+    ev = only_event(extract_text(grievance, published="2022-05-04"))
+    assert ev.sub_event_type == "Peaceful protest"
+    stepped_in = "On 4 May 2022, teachers protested in Hamadan. Police detained four of them."
+    ev = only_event(extract_text(stepped_in, published="2022-05-04"), "Protests")
+    assert ev.sub_event_type == "Protest with intervention"

@@ -193,6 +193,12 @@ class EventReader:
         if dates:
             self.last_date = dates[0]
 
+    def _next_sentence(self, sent: Span) -> Span | None:
+        """The sentence after `sent`, which often tells how an event ended ("Police detained four")."""
+        if sent.end >= len(self.doc):
+            return None
+        return self.doc[sent.end].sent
+
     def _sentence_events(self, sent: Span, triggers: list[Trigger], following: Span | None) -> list[Event]:
         """The heaviest trigger that makes a codable event, plus other-type verb triggers that have a
         subject of their own ("... retook the town, and gunmen abducted ten villagers")."""
@@ -301,7 +307,7 @@ class EventReader:
         date = self._event_date(sent, dates, trigger)
         if (date is not None and date.date is None and date.year_known) or _BACKGROUND.search(sent.text):
             return None  # "has besieged towns since 2022", "in 2021": background, not an event
-        words = context_words(sent, following)
+        words = context_words(sent, self._next_sentence(sent))
         event_type, sub = refine_subtype(trigger.entry, words, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
@@ -532,7 +538,16 @@ def merge_document_events(events: list[Event]) -> list[Event]:
             target.evidence["fatalities"] = ev.evidence["fatalities"]
         target.confidence = max(target.confidence, ev.confidence)
         target.notes = _notes(target)
-    return merged
+    # "teachers protested ... Police detained four of them": the arrests are the protest's intervention
+    interventions = [e for e in merged if e.sub_event_type == "Protest with intervention"]
+    return [
+        e
+        for e in merged
+        if not (
+            e.sub_event_type == "Arrests"
+            and any(p.location == e.location and p.event_date == e.event_date for p in interventions)
+        )
+    ]
 
 
 class Pipeline:

@@ -49,24 +49,21 @@ LIGHT_VERBS = {
     "detonate",
     "lay",
 }
-INTERVENTION_WORDS = {
-    "tear",
+#: Signs that the authorities intervened in a demonstration: these nouns anywhere ...
+INTERVENTION_NOUNS = {
     "teargas",
-    "disperse",
-    "dispersed",
+    "tear-gas",
+    "gas",
     "baton",
     "batons",
     "cannon",
     "cannons",
-    "rubber",
-    "arrest",
-    "arrested",
-    "detain",
-    "detained",
-    "beat",
-    "beaten",
-    "charge",
+    "bullets",
+    "pellets",
 }
+#: ... and these verbs when they tell what happened, not a grievance ("protested his arrest",
+#: "relatives of a man who was detained")
+INTERVENTION_VERBS = {"disperse", "arrest", "detain", "beat", "intervene", "evict"}
 VIOLENT_PROTEST_WORDS = {
     "riot",
     "rioting",
@@ -450,9 +447,20 @@ def _unwrap(tok: Token, trigger: Trigger) -> Token | None:
     return tok
 
 
+SECURITY_WORDS = {"police", "policeman", "policemen", "security", "soldier", "soldiers", "troops", "forces"}
+INTERVENED = "<intervened>"  # a marker context_words adds when the authorities stepped in
+
+
 def context_words(*spans: Span | None) -> set[str]:
-    """Lower-cased words and lemmas of the event's sentences, for the sub-type rules."""
-    return {w for span in spans if span is not None for t in span for w in (t.lower_, t.lemma_.lower())}
+    """Lower-cased words and lemmas of the event's sentences, for the sub-type rules, plus INTERVENED
+    when the text tells that the authorities stepped in."""
+    words = {w for span in spans if span is not None for t in span for w in (t.lower_, t.lemma_.lower())}
+    for span in spans:
+        for t in span or ():
+            told = t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod")
+            if t.lower_ in INTERVENTION_NOUNS or (told and t.lemma_.lower() in INTERVENTION_VERBS):
+                words.add(INTERVENED)
+    return words
 
 
 def refine_subtype(
@@ -490,11 +498,11 @@ def refine_subtype(
             return "Protests", "Excessive force against protesters"
         return "Violence against civilians", "Attack"
     if event_type == "Protests":
-        if killed and actor2_type != "protesters":
+        if killed and actor2_type != "protesters" and words & SECURITY_WORDS and INTERVENED in words:
             return "Protests", "Excessive force against protesters"
         if words & VIOLENT_PROTEST_WORDS:
             return "Riots", "Violent demonstration"
-        if words & INTERVENTION_WORDS:
+        if INTERVENED in words:
             return "Protests", "Protest with intervention"
     if event_type == "Battles" and sub in (
         "Government regains territory",
