@@ -16,7 +16,7 @@ from eventwire.config import Settings
 from eventwire.extract.places import DocumentPlaces, PlaceMention
 from eventwire.ingest import read_bytes
 from eventwire.pipeline import COMPONENTS, Analysis
-from eventwire.resolve.gazetteer import Gazetteer, parse_aliases
+from eventwire.resolve.gazetteer import Gazetteer, parse_aliases, parse_country_points
 
 
 def places_of(text: str) -> DocumentPlaces:
@@ -156,3 +156,85 @@ def test_country_after_a_comma_is_the_country() -> None:
 def test_nationality_gives_the_country_when_no_place_resolves() -> None:
     places = places_of("On 6 June 2022, Ukrainian forces shot down a drone overnight.")
     assert places.focus_iso3 == "UKR"
+
+
+# ---------------------------------------------------------------------------------------------- new rules
+
+
+def test_city_word_after_a_name_means_the_town_not_the_region() -> None:
+    # "Amara" is also an Ethiopian region, far bigger by the ranking prior; "city" says it is a town
+    places = places_of("On 3 April 2022, gunmen shot a shopkeeper in the market district of Amara city.")
+    m = mention(places, "Amara")
+    assert m.place is not None and m.place.feature == "city" and m.place.iso3 == "IRQ"
+
+
+def test_same_named_town_elsewhere_in_the_country_is_not_the_province() -> None:
+    # California, Maryland is a town; inside a bracket the name is the state
+    places = places_of("On 6 January 2022, neighbours held a vigil in Bodega Bay (California).")
+    m = mention(places, "California")
+    assert m.place is not None and m.place.feature == "admin1"
+
+
+def test_last_bracket_part_may_be_a_district_of_the_country() -> None:
+    # Burkina Faso's provinces are GeoNames districts: "(department, province)"
+    places = places_of(
+        "On 9 May 2022, gunmen burned a truck near the village of Tindaogo (Gorom-Gorom, Oudalan)."
+    )
+    m = mention(places, "Tindaogo")
+    assert m.place is not None and m.place.iso3 == "BFA" and m.place.geo_precision == 2
+
+
+def test_dash_part_before_the_bracket_still_gives_the_context() -> None:
+    places = places_of(
+        "On 5 May 2022, in Niteroi - Icarai (Rio de Janeiro), a shop owner was shot and injured."
+    )
+    m = mention(places, "Niteroi")
+    assert m.place is not None and m.place.iso3 == "BRA"
+    assert places.contexts
+
+
+def test_known_town_after_in_is_a_place_even_when_the_ner_misses_it() -> None:
+    places = places_of(
+        "On 2 May 2022, about 300 people staged a protest march through Aalten against the rules."
+    )
+    m = mention(places, "Aalten")
+    assert m.place is not None and m.place.iso3 == "NLD"
+
+
+def test_nationality_in_the_text_does_not_filter_a_foreign_city_away() -> None:
+    text = "On 6 March 2022, members of the Ukrainian and Russian communities demonstrated in Toulouse."
+    places = places_of(text)
+    chosen = scene(places, "demonstrated")
+    assert chosen is not None and chosen.text == "Toulouse" and chosen.place is not None
+    assert chosen.place.iso3 == "FRA"
+
+
+def test_nationalities_and_names_inside_organisations_are_places_but_never_scenes() -> None:
+    places = places_of("Russian diplomats met EU envoys in Geneva on Monday.")
+    russian = mention(places, "Russian")
+    assert russian.anchor_only and russian.place is not None and russian.place.iso3 == "RUS"
+    assert mention(places, "EU").place.name == "Europe"  # type: ignore[union-attr]
+    chosen = scene(places, "met")
+    assert chosen is not None and chosen.text == "Geneva"
+    # inside an organisation's name, only a big city or a province counts ("Toronto Police")
+    toronto = places._embedded_candidate("Toronto")
+    assert toronto is not None and toronto.iso3 == "CAN"
+    assert places._embedded_candidate("Smallville") is None
+
+
+def test_a_persons_name_is_no_country() -> None:
+    places = places_of("Jordan Peterson spoke to students in Toronto on Monday.")
+    assert all(m.text != "Jordan" for m in places.mentions)
+
+
+def test_country_points_are_the_middle_of_the_territory() -> None:
+    # the population-weighted mean of the United States lies in Missouri, of Russia west of the Urals
+    gaz = Gazetteer.default()
+    usa, rus = gaz.country("United States"), gaz.country("Russia")
+    assert usa is not None and abs(usa.latitude - 39.76) < 0.5 and abs(usa.longitude + 98.5) < 0.5
+    assert rus is not None and rus.longitude > 90
+
+
+def test_country_points_table_parses_and_skips_bad_lines() -> None:
+    table = parse_country_points("# note\nUSA\t39.76\t-98.5\nXX\t1\t2\nFRA\tnorth\t2\nRUS\t60\t100\n")
+    assert table == {"USA": (39.76, -98.5), "RUS": (60.0, 100.0)}

@@ -201,6 +201,29 @@ def _placed_by_context(doc: Doc, start: int, end: int, gazetteer) -> bool:
     return bool(comma and placed_before and _is_admin_name(gazetteer, comma.group(1)))
 
 
+#: Capitalised words that follow "in" without being places: "in January", "in Parliament".
+_NOT_PLACES_AFTER_IN = frozenset(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+     "parliament", "congress", "court", "christ", "god", "english", "french", "arabic", "spanish")
+)  # fmt: skip
+
+
+def _known_after_preposition(doc: Doc, start: int, end: int, gazetteer) -> bool:
+    """A capitalised name the NER missed right after "in", "near", "through" ..., that the gazetteer knows
+    by that very name as a town of 5,000 people or more, or as a province or district: "demonstrated in
+    Toulouse", "a march through Aalten". Smaller namesakes are too often a word that only looks like one."""
+    if start == 0 or doc[start - 1].lower_ not in PLACE_PREPOSITIONS | {"through", "across", "throughout"}:
+        return False
+    text = doc[start:end].text
+    if text.lower() in _NOT_PLACES_AFTER_IN:
+        return False
+    best = gazetteer.best(text)
+    if best is None:
+        return False
+    return best.feature in ("admin1", "admin2") or best.population >= 5000
+
+
 def _trimmed(doc: Doc, ent: Span) -> tuple[int, int]:
     """The entity without what the NER swallowed after the name: "Barranquilla (Atlantico" -> "Barranquilla",
     "Donetsk - Petrovskyi" -> "Donetsk" (ACLED's "city - district" form)."""
@@ -245,8 +268,10 @@ def place_fixer(doc: Doc) -> Doc:
                 longer = max(longer, stop) if nxt.end <= _extend_name(doc, nxt.start) else end
             if longer > end and (label != "PERSON" or _placed_by_context(doc, start, longer, gazetteer)):
                 after = doc.text[doc[longer - 1].idx + len(doc[longer - 1].text) :][:3]
-                if after[:1] in ("", ",", ".", ")") or after.lstrip()[:1] in ("(",) or _NOUN_AFTER.match(
-                    doc.text[doc[longer - 1].idx + len(doc[longer - 1].text) :][:20]
+                if (
+                    after[:1] in ("", ",", ".", ")")
+                    or after.lstrip()[:1] in ("(",)
+                    or _NOUN_AFTER.match(doc.text[doc[longer - 1].idx + len(doc[longer - 1].text) :][:20])
                 ):
                     spans.append(Span(doc, start, longer, label="GPE"))
                     changed = True
@@ -300,7 +325,10 @@ def place_fixer(doc: Doc) -> Doc:
             if (
                 dictionary.lookup(text) is None
                 and dictionary.country(text) is None
-                and _placed_by_context(doc, i, end, gazetteer)
+                and (
+                    _placed_by_context(doc, i, end, gazetteer)
+                    or _known_after_preposition(doc, i, end, gazetteer)
+                )
             ):
                 spans.append(Span(doc, i, end, label="GPE"))
                 taken.update(range(i, end))

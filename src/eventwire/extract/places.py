@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Evidence, Place
 from ..resolve.dictionary import ActorDictionary
-from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, offset_point
+from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, normalize_name, offset_point
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _UNIT_KM = {
@@ -58,6 +58,8 @@ _NEAR = re.compile(
 _REGION_AFTER = re.compile(
     r"^\s+(?:province|governorate|region|state|district|county|oblast|department)\b", re.I
 )
+# "Amara city", "Salba town": the name is a populated place
+_TOWN_AFTER = re.compile(r"^\s+(?:city|town|village)\b(?!\s+(?:of|council|hall)\b)", re.I)
 _COUNTRYSIDE_AFTER = re.compile(r"^\s+(?:countryside|outskirts|suburbs|area|region)\b", re.I)
 # Words naming an administrative level, dropped from the parts of an admin context ("Thayet district").
 _LEVEL_WORDS = (
@@ -73,6 +75,8 @@ _ADMIN_COMMA = re.compile(
     rf"(?P<body>[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){{0,3}}(?:,\s*[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){{0,3}})?)"
     rf"(?:\s+(?:{_LEVEL_WORDS}))?(?=\s*(?:[.,;:)]|$|\s+(?:but|and|with|on|in|as|killing|where|after)\b))"
 )
+# " - Mukhayyam Jenin refugee camp" between a city and its admin bracket
+_DASH_PART = re.compile(r"^\s+-\s+[A-Z][^()\n.;,]{0,60}?(?=\s*\()")
 _STRIP_LEVEL = re.compile(rf"^(?:{_LEVEL_WORDS})\s+of\s+|\s+(?:{_LEVEL_WORDS})$", re.I)
 # A capitalised word right after a name means the name was cut short ("Gobernador" of "Gobernador Ingeniero
 # Valentin Virasoro"): a prefix of a longer name is not that name. Months, weekdays and level words are not
@@ -130,13 +134,20 @@ class DocumentPlaces:
     focus_iso3: str | None = None
     supported_iso3: set[str] = field(default_factory=set)  # countries the document's names point to
     contexts: dict[int, AdminContext] = field(default_factory=dict)  # by the entity's start character
+    focus_from_places: bool = False  # a place of the text, not only an actor, points to the focus
 
     @classmethod
     def read(
         cls, doc: Doc, gazetteer: Gazetteer, dictionary: ActorDictionary, extra_iso3: list[str] | None = None
     ) -> DocumentPlaces:
         found = cls(doc, gazetteer, dictionary, [])
-        ents = [e for e in doc.ents if e.label_ in PLACE_LABELS and dictionary.lookup(e.text) is None]
+        # a nationality the NER calls a place ("the Ukrainian community") is no place of the story: it is
+        # read with the other nationalities, after the places
+        ents = [
+            e
+            for e in doc.ents
+            if e.label_ in PLACE_LABELS and dictionary.lookup(e.text) is None and not found._demonym(e.text)
+        ]
         # pass 1: what countries do the places point to, without context?
         votes: Counter[str] = Counter(extra_iso3 or [])
         lead_end = _lead_end(doc)
@@ -164,6 +175,12 @@ class DocumentPlaces:
                 if ent.label_ == "NORP" and (c := dictionary.country(ent.text)) is not None:
                     votes[c.iso3] += 1
         found.focus_iso3 = votes.most_common(1)[0][0] if votes else None
+        # whether a place (not only an actor or a nationality) points to the focus: "Ukrainian and Russian
+        # communities demonstrated in Toulouse" is about France, and Toulouse must not be filtered away
+        actor_votes = Counter(extra_iso3 or [])
+        found.focus_from_places = bool(found.focus_iso3) and votes[found.focus_iso3] > actor_votes.get(
+            found.focus_iso3, 0
+        )
         # countries the text names outright (or its actors belong to), not ones a place name merely matches
         found.supported_iso3 = set(extra_iso3 or []) | set(named) | {c.iso3 for c in found.contexts.values()}
         if found.focus_iso3:
@@ -184,7 +201,65 @@ class DocumentPlaces:
         found._apply_relative_phrases()
         found._place_unknown_inside_known()
         found._mark_references()
+        found._add_embedded()
         return found
+
+    def _demonym(self, text: str) -> bool:
+        """ "Ukrainian", "Iraqis": a country's nationality word, not the country's name."""
+        return self.dictionary.country(text) is not None and self.gazetteer.country(_clean(text)) is None
+
+    def _add_embedded(self) -> None:
+        """Toponyms inside other names and nationality words, as places that are never an event's scene:
+        "Russian officials", "Air Zimbabwe", "Toronto Police", "EU leaders". They locate what the text
+        talks about (a geoparser reports them) but say nothing of where an event happened, so they come
+        after the focus vote and are marked as references."""
+        taken = [(m.start, m.end) for m in self.mentions]
+        added: list[PlaceMention] = []
+        for ent in self.doc.ents:
+            if (
+                ent.label_ in PLACE_LABELS
+                and self.dictionary.lookup(ent.text) is None
+                and not self._demonym(ent.text)
+            ):
+                continue  # read as a place already
+            if ent.label_ not in _EMBEDDING_LABELS or any(
+                s < ent.end_char and ent.start_char < e for s, e in taken
+            ):
+                continue
+            # a person's name holds a place only as a whole, and never a country ("Jordan Peterson", "Chad")
+            windows = [(ent.start, ent.end)] if ent.label_ == "PERSON" else _name_windows(ent)
+            for start, end in windows:
+                span = self.doc[start:end]
+                cand = self._embedded_candidate(span.text)
+                if cand is None or (ent.label_ == "PERSON" and cand.feature == "country"):
+                    continue
+                ev = Evidence(span.start_char, span.end_char, span.text)
+                place = cand.to_place(geo_precision=3 if cand.feature != "city" else 1, evidence=ev)
+                m = PlaceMention(span.text, span.start_char, span.end_char, start, end, place, [cand])
+                m.anchor_only = True
+                added.append(m)
+                break  # one toponym per name: the longest, leftmost
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    def _embedded_candidate(self, text: str) -> Candidate | None:
+        """A country (by name or nationality), a continent, or, by its exact name, a province or a city of
+        100,000 people: smaller names inside organisations are mostly people's or firms' names."""
+        text = _clean(text)
+        if not text or not text[:1].isupper():
+            return None
+        country = self.dictionary.country(text)
+        if country is not None:
+            return self.gazetteer.country(country.name)
+        region = self.gazetteer.region(text)
+        if region is not None:
+            return region
+        best = self.gazetteer.best(text)  # no focus hint: "Toronto Police" is Toronto's wherever it is read
+        if best is None or best.name.casefold() != text.casefold():
+            return None
+        if best.feature == "admin1" or (best.feature == "city" and best.population >= 100_000):
+            return best
+        return None
 
     # -- admin context -------------------------------------------------------------------------------
     def _admin_context(self, ent: Span, named: Counter[str]) -> AdminContext | None:
@@ -197,6 +272,13 @@ class DocumentPlaces:
         after_start = ent.end_char
         after = self.doc.text[after_start : after_start + 160]
         m = _ADMIN_BRACKET.match(after) or _ADMIN_COMMA.match(after)
+        dash = _DASH_PART.match(after) if m is None else None
+        if dash is not None:
+            # ACLED's "city - neighbourhood (province)": "Sao Goncalo - Rocha (Rio de Janeiro)"; the
+            # bracket places the city as well as the part named after the dash
+            after_start += dash.end()
+            after = self.doc.text[after_start : after_start + 160]
+            m = _ADMIN_BRACKET.match(after)
         if m is None:
             return None
         parts = [_STRIP_LEVEL.sub("", p.strip()).strip() for p in re.split(r"[,;]", m.group("body"))]
@@ -220,6 +302,13 @@ class DocumentPlaces:
             if c.iso3 not in a1:
                 a1[c.iso3] = c
                 scores[c.iso3] += 2.0 + c.score / 1000.0
+        if len(parts) > 1:
+            # "(Falagountou, Seno)": in some countries ACLED's last part is a GeoNames district (Burkina
+            # Faso's provinces), one level below the region; it counts a little less than a province
+            for c in self.gazetteer.admins(parts[-1], 2):
+                if c.iso3 not in a1 and c.iso3 not in a2:
+                    a2[c.iso3] = c
+                    scores[c.iso3] += 1.5
         for part in parts[:-1] if len(parts) > 1 else parts:
             for c in self.gazetteer.admins(part, 2):
                 if c.iso3 in a2:
@@ -235,17 +324,23 @@ class DocumentPlaces:
         if not scores:
             return None
         text = _clean(ent.text)
+        known: dict[str, float] = {}
         for c in self.gazetteer.lookup(text, limit=50):
             if c.iso3 in scores:
                 inside = (c.iso3 in a1 and c.admin1 == a1[c.iso3].name) or (
                     c.iso3 in a2 and c.admin2 == a2[c.iso3].name
                 )
-                scores[c.iso3] += 0.5 + (0.5 if inside else 0.0)
+                # once per country: a town listed as a city and as a district is one piece of evidence
+                known[c.iso3] = max(known.get(c.iso3, 0.0), 0.5 + (0.5 if inside else 0.0))
+        for iso3, bonus in known.items():
+            scores[iso3] += bonus
         for iso3 in scores:
             scores[iso3] += 0.3 * named.get(iso3, 0)
         iso3 = max(scores, key=lambda k: scores[k])
-        if scores[iso3] < 2.0:
-            return None  # one district name that no province confirms: too weak to fix the country
+        # one district name that no province confirms is too weak to fix the country, except as the last
+        # part of a bracket of several names, where ACLED puts the larger unit
+        if scores[iso3] < (1.5 if m.re is _ADMIN_BRACKET and len(parts) > 1 else 2.0):
+            return None
         admin2 = a2.get(iso3)
         if admin2 is not None and iso3 in a1 and admin2.admin1 != a1[iso3].name:
             admin2 = None  # a district of another province: a namesake, not this one
@@ -284,7 +379,12 @@ class DocumentPlaces:
         else:
             hint = self.focus_iso3
             candidates = self.gazetteer.lookup(text, hint)
-            if hint and candidates and all(c.iso3 not in self.supported_iso3 for c in candidates):
+            if (
+                hint
+                and candidates
+                and self.focus_from_places
+                and all(c.iso3 not in self.supported_iso3 for c in candidates)
+            ):
                 # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
                 # German city: in a country nothing else points to, only countries, provinces and big
                 # cities count.
@@ -298,14 +398,41 @@ class DocumentPlaces:
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
         said_region = _REGION_AFTER.match(after) or _REGION_AFTER.match(" " + text.split()[-1])
+        said_town = _TOWN_AFTER.match(after)
+        if said_town and candidates and candidates[0].feature not in ("city", "country"):
+            # "Amara city", "Salba town": a populated place, never a region that shares the name. The
+            # region-sized candidates outrank every town by prior, so the best-ranked town is taken,
+            # in the focus country when it has one.
+            towns = [c for c in candidates if c.feature == "city"]
+            if not towns and ctx is None and inside is None:
+                towns = [c for c in self.gazetteer.lookup(text, limit=50) if c.feature == "city"]
+            in_focus = [c for c in towns if c.iso3 == self.focus_iso3]
+            towns = in_focus or towns
+            if towns:
+                candidates = [towns[0], *[c for c in candidates if c is not towns[0]]]
         if candidates and candidates[0].feature in ("admin1", "admin2") and not said_region:
-            # "in Idlib" with a city and a province of that name: the city, unless "Idlib province" is said
-            same_city = [c for c in candidates if c.feature == "city" and c.iso3 == candidates[0].iso3]
-            if same_city:
+            # "in Idlib" with a city and a province of that name: the city, unless "Idlib province" is
+            # said. Only a city inside that province: the town of California in Maryland is no reading
+            # of "California".
+            top = candidates[0]
+            same_city = [
+                c
+                for c in candidates
+                if c.feature == "city"
+                and c.iso3 == top.iso3
+                and normalize_name(c.name) == normalize_name(text)
+                # "New York City" for "New York", but not the small "California City"
+                and (c.name.casefold() == text.casefold() or c.population >= 1_000_000)
+                and (c.admin1 == top.name if top.feature == "admin1" else c.admin1 == top.admin1)
+            ]
+            if same_city and inside is None:  # names inside an admin bracket are the admin units
                 candidates = [same_city[0], *[c for c in candidates if c is not same_city[0]]]
+        if not candidates and country is None and ctx is None and inside is None:
+            region = self.gazetteer.region(text)  # "Europe", "the EU": a continent, never an event's scene
+            candidates = [region] if region is not None else []
         if candidates:
             top = candidates[0]
-            precision = {"city": 1, "admin2": 2, "admin1": 3, "country": 3}.get(top.feature, 1)
+            precision = {"city": 1, "admin2": 2, "admin1": 3, "country": 3, "region": 3}.get(top.feature, 1)
             place = top.to_place(geo_precision=precision, evidence=ev)
             place.name = text if top.feature == "city" else top.name
             before = self.doc.text[max(0, ent.start_char - 40) : ent.start_char]
@@ -320,7 +447,8 @@ class DocumentPlaces:
         before = self.doc.text[max(0, ent.start_char - 30) : ent.start_char]
         mention = PlaceMention(text, ent.start_char, ent.end_char, ent.start, ent.end, place, candidates)
         mention.specific = place is not None and not candidates
-        mention.anchor_only = inside is not None  # "(Oyam, Northern)": context, not the scene
+        # "(Oyam, Northern)": context, not the scene; nor is a continent
+        mention.anchor_only = inside is not None or (place is not None and place.feature == "region")
         mention.coded = bool(_CODED.search(before))
         return mention
 
@@ -511,6 +639,21 @@ class DocumentPlaces:
         counts = Counter(m.place.name for m in specific)  # type: ignore[union-attr]
         name = counts.most_common(1)[0][0]
         return next(m for m in specific if m.place.name == name)  # type: ignore[union-attr]
+
+
+# Entity labels that may hold a toponym: "Russian" (NORP), "Air Zimbabwe" (ORG), "Tamil Nadu" (a PERSON to
+# the small model), and places the actor dictionary claimed ("Hezbollah" no, but "Kurdistan Region" yes).
+_EMBEDDING_LABELS = frozenset(("NORP", "ORG", "PERSON", "FAC", "EVENT", "PRODUCT", "GPE", "LOC", "LANGUAGE"))
+
+
+def _name_windows(ent: Span) -> list[tuple[int, int]]:
+    """Token windows of `ent`, longest first, then leftmost: "Toronto Police Service" tries the whole name,
+    then "Toronto Police", "Police Service", then "Toronto" ..."""
+    out = []
+    for size in range(min(len(ent), 3), 0, -1):
+        for start in range(ent.start, ent.end - size + 1):
+            out.append((start, start + size))
+    return out
 
 
 # Nouns that a place name may modify and still be the place: "Homs province", "Aleppo countryside".

