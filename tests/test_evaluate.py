@@ -266,3 +266,29 @@ def test_ucdp_sides_government_and_location() -> None:
     assert scores["median_error_km"] == pytest.approx(11.12, abs=0.05)
     civilians = {"side_a": "Government of Syria", "side_b": "Civilians", "latitude": "", "longitude": ""}
     assert score_ucdp([civilians], [[event(actor2="Civilians (Syria)")]])["side_match"] == 0.5
+
+
+def test_geowebnews_reader_keeps_toponyms_and_drops_expressions(tmp_path: Path) -> None:
+    from eventwire.evaluate import read_geoparsing
+
+    def toponym(kind: str, start: int, end: int, coords: str = "") -> str:
+        return (
+            f"<toponym><type>{kind}</type><nonLocational>No</nonLocational><start>{start}</start>"
+            f"<end>{end}</end>{coords}</toponym>"
+        )
+
+    text = "Residents of Lyon met at the church."
+    xml = (
+        '<articles><article file="1"><text>'
+        + text
+        + "</text><toponyms>"
+        + toponym("Non_Lit_Expression", 0, 9)
+        + toponym("Literal", 13, 17, "<latitude>45.75</latitude><longitude>4.85</longitude>")
+        + toponym("Literal_Expression", 29, 35)
+        + "</toponyms></article></articles>"
+    )
+    path = tmp_path / "gwn.xml"
+    path.write_text(xml, encoding="utf-8")
+    [article] = read_geoparsing(path)
+    assert [(t["start"], t["end"]) for t in article["toponyms"]] == [(13, 17)]
+    assert article["toponyms"][0]["lat"] == 45.75

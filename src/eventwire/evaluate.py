@@ -370,9 +370,15 @@ ACC_KM = 161.0  # 100 miles: the customary geoparsing "accuracy at 161 km"
 Span = tuple[int, int]
 
 
+#: GeoWebNews annotation types that are not toponyms (Gritta et al. 2019 count them apart): place-like
+#: common nouns and phrases ("church", "residents") and names that only look like places.
+NOT_TOPONYM_TYPES = {"Literal_Expression", "Non_Lit_Expression", "Non_Toponym"}
+
+
 def read_geoparsing(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:
     """Articles of an LGL- or GeoWebNews-style XML file: {"id", "text", "toponyms": [{start, end, lat,
-    lon}]}. GeoWebNews toponyms marked non-locational are left out (they name no place)."""
+    lon}]}. GeoWebNews toponyms marked non-locational, and its expression and non-toponym types, are
+    left out: they name no place."""
     try:
         root = ET.parse(path).getroot()
     except OSError as err:
@@ -387,6 +393,8 @@ def read_geoparsing(path: str | Path, limit: int | None = None) -> list[dict[str
         for top in art.iter("toponym"):
             if (top.findtext("nonLocational") or "No").strip() == "Yes":
                 continue
+            if (top.findtext("type") or "").strip() in NOT_TOPONYM_TYPES:
+                continue  # GeoWebNews annotates common nouns ("lot", "residents") too: not toponyms
             lat = top.findtext("gaztag/lat") or top.findtext("latitude")
             lon = top.findtext("gaztag/lon") or top.findtext("longitude")
             toponyms.append(
