@@ -249,8 +249,8 @@ def test_geoparsing_precision_recall_and_distance() -> None:
         {"start": 50, "end": 55, "lat": 0.0, "lon": 0.0},  # no such toponym
     ]
     scores = score_geoparsing([article], [preds])
-    assert scores["precision"] == 0.5 and scores["recall"] == pytest.approx(0.6667, abs=1e-4)
-    assert scores["f1"] == pytest.approx(0.5714, abs=1e-4)
+    assert scores["toponym_precision"] == 0.5 and scores["toponym_recall"] == pytest.approx(0.6667, abs=1e-4)
+    assert scores["toponym_f1"] == pytest.approx(0.5714, abs=1e-4)
     assert scores["acc_at_161km"] == 0.5
     assert scores["median_error_km"] == pytest.approx((109.5 + 328.6) / 2, abs=1.0)
 

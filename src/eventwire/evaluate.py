@@ -463,9 +463,9 @@ def score_geoparsing(golds: list[dict[str, Any]], predictions: list[list[dict[st
         else (0.0 if precision is not None and recall is not None else None)
     )
     return {
-        "precision": None if precision is None else round(precision, 4),
-        "recall": None if recall is None else round(recall, 4),
-        "f1": None if f1 is None else round(f1, 4),
+        "toponym_precision": None if precision is None else round(precision, 4),
+        "toponym_recall": None if recall is None else round(recall, 4),
+        "toponym_f1": None if f1 is None else round(f1, 4),
         "acc_at_161km": _ratio(geo_hits, geo_total),
         "median_error_km": round(statistics.median(errors), 2) if errors else None,
         "n": len(golds),
