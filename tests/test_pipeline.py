@@ -312,3 +312,14 @@ def test_an_arrest_the_protesters_denounce_is_no_intervention() -> None:
     stepped_in = "On 4 May 2022, teachers protested in Hamadan. Police detained four of them."
     ev = only_event(extract_text(stepped_in, published="2022-05-04"), "Protests")
     assert ev.sub_event_type == "Protest with intervention"
+
+
+def test_a_weekday_that_contradicts_its_date_is_reported_even_outside_events() -> None:
+    # 3 March 2024 was a Sunday, 4 March a Monday; the convoy sentence has no event of its own
+    text = (
+        "Convoys drove north on Sunday, March {day}. Later, gunmen attacked a checkpoint near Gao on Friday."
+    )
+    right = extract_text(text.format(day=3), published="2024-03-05")
+    wrong = extract_text(text.format(day=4), published="2024-03-05")
+    assert not any("weekday" in w for w in right.to_dict()["warnings"])
+    assert any("weekday" in w for w in wrong.to_dict()["warnings"])

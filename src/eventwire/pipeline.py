@@ -238,6 +238,10 @@ class EventReader:
             r = resolve_date(ent.text, self.published, ent.start_char)
             if r is not None and (r.date is not None or not r.year_known):
                 out.append(r)
+        for found in out:  # a weekday that contradicts its date is worth a warning wherever it is
+            for warning in found.warnings:
+                if "weekday" in warning and warning not in self.analysis.warnings:
+                    self.analysis.warnings.append(warning)
         return sorted(out, key=lambda d: d.start)
 
     def _event_date(self, sent: Span, dates: list[ResolvedDate], trigger: Trigger) -> ResolvedDate | None:
