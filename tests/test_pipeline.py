@@ -323,3 +323,15 @@ def test_a_weekday_that_contradicts_its_date_is_reported_even_outside_events() -
     wrong = extract_text(text.format(day=4), published="2024-03-05")
     assert not any("weekday" in w for w in right.to_dict()["warnings"])
     assert any("weekday" in w for w in wrong.to_dict()["warnings"])
+
+
+def test_a_fight_told_from_both_sides_with_a_later_toll_is_one_event() -> None:
+    text = (
+        "Malian soldiers fought off an attack by JNIM militants on an army camp near Douentza on Tuesday. "
+        "The militants opened fire on the camp from three sides. "
+        "At least 12 militants and two soldiers were killed, the army said. "
+        "The town saw deadly clashes a year ago in which six people were killed."
+    )
+    battles = [e for e in extract_text(text, published="2024-03-14").events if e.event_type == "Battles"]
+    assert len(battles) == 1
+    assert battles[0].fatalities == 14

@@ -450,7 +450,8 @@ class EventReader:
 _BACKGROUND = re.compile(
     r"\b(?:since (?:\d{4}|(?:early |late )?(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December)|the (?:start|beginning)|last (?:year|month))|for the past|over the past|"
-    r"in recent (?:years|months))\b",
+    r"in recent (?:years|months)|(?:a|one|two|three|four|five|several|\d+) (?:years?|months?) ago"
+    r"|last year)\b",
     re.I,
 )
 
@@ -501,10 +502,18 @@ def _compatible(a: Event, b: Event) -> bool:
         return False
     if a.location and b.location and a.location != b.location:
         return False
-    if a.actor1 and b.actor1 and a.actor1 != b.actor1:
-        # the same fight told from the other side: "soldiers fought off militants ... militants opened fire"
-        return a.event_type == "Battles" and {a.actor1, a.actor2} == {b.actor1, b.actor2}
+    if a.actor1 and b.actor1 and a.actor1 != b.actor1 and not _unnamed(a.actor1) and not _unnamed(b.actor1):
+        # the same fight told from the other side: "soldiers fought off militants ... militants opened fire";
+        # one telling may name one side only
+        sides_a = {x for x in (a.actor1, a.actor2) if x and not _unnamed(x)}
+        sides_b = {x for x in (b.actor1, b.actor2) if x and not _unnamed(x)}
+        return a.event_type == "Battles" and (sides_a <= sides_b or sides_b <= sides_a)
     return True
+
+
+def _unnamed(actor: str) -> bool:
+    """'Unidentified Armed Group (Mali)': the perpetrator of a toll sentence, who may be anyone named."""
+    return actor.startswith("Unidentified")
 
 
 def merge_document_events(events: list[Event]) -> list[Event]:

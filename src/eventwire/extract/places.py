@@ -379,17 +379,16 @@ class DocumentPlaces:
         else:
             hint = self.focus_iso3
             candidates = self.gazetteer.lookup(text, hint)
-            if (
-                hint
-                and candidates
-                and self.focus_from_places
-                and all(c.iso3 not in self.supported_iso3 for c in candidates)
-            ):
+            if hint and candidates and self.focus_from_places and all(c.iso3 != hint for c in candidates):
                 # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
-                # German city: in a country nothing else points to, only countries, provinces and big
-                # cities count.
+                # German city: outside the focus country only countries, provinces and big cities count,
+                # and a merely mentioned country ("after French troops left") only for its big places.
                 candidates = [
-                    c for c in candidates if c.feature in ("country", "admin1") or c.population >= 1_000_000
+                    c
+                    for c in candidates
+                    if c.feature in ("country", "admin1")
+                    or c.population >= 1_000_000
+                    or (c.iso3 in self.supported_iso3 and c.population >= 100_000)
                 ]
             if near is not None and len(candidates) > 1:
                 best = self.gazetteer.best(text, hint, near)
