@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from ..datafiles import rows
 from ..ingest.metadata import agency_name
 from ..model import Actor, Evidence
 from ..resolve.dictionary import ActorDictionary, ActorEntry
@@ -101,19 +101,12 @@ _ALIAS_STATEMENTS = [
 @lru_cache(maxsize=1)
 def generic_words() -> dict[str, str]:
     """data/generic_actors.tsv: head noun -> generic kind."""
-    table: dict[str, str] = {}
-    text = resources.files("eventwire").joinpath("data/generic_actors.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, kind = line.split("\t")[:2]
-            table[word.strip()] = kind.strip()
-    return table
+    return {word: kind for word, kind, *_ in rows("generic_actors.tsv")}
 
 
 @lru_cache(maxsize=1)
 def person_titles() -> tuple[str, ...]:
-    text = resources.files("eventwire").joinpath("data/titles.txt").read_text(encoding="utf-8")
-    titles = [t.strip() for t in text.splitlines() if t.strip() and not t.startswith("#")]
+    titles = [title for title, *_ in rows("titles.txt")]
     return tuple(sorted(titles, key=len, reverse=True))  # longest first: "prime minister" before "minister"
 
 

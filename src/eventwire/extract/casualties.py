@@ -31,27 +31,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+
+from ..datafiles import rows
 
 # --- word lists --------------------------------------------------------------------------------------------
-
-_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-def _read_tsv(name: str) -> list[list[str]]:
-    text = (_DATA_DIR / name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 @cache
 def _numbers() -> dict[str, tuple[int, str]]:
-    return {row[0]: (int(row[1]), row[2]) for row in _read_tsv("numbers.tsv")}
+    return {row[0]: (int(row[1]), row[2]) for row in rows("numbers.tsv")}
 
 
 @cache
 def _words() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for category, phrase in _read_tsv("casualty_words.tsv"):
+    for category, phrase in rows("casualty_words.tsv"):
         out.setdefault(category, []).append(phrase)
     return out
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Span, Token
 
+from ..datafiles import rows
 from .actors import ARMED_TYPES
 
 LIGHT_VERBS = {
@@ -187,11 +187,7 @@ def lexicon() -> Lexicon:
     sequences: dict[tuple[str, ...], LexiconEntry] = {}
     head_child: dict[tuple[str, str], LexiconEntry] = {}
     prefixes: list[tuple[str, LexiconEntry]] = []
-    text = resources.files("eventwire").joinpath("data/triggers.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        phrase, event_type, sub_event_type, weight = line.split("\t")[:4]
+    for phrase, event_type, sub_event_type, weight, *_ in rows("triggers.tsv"):
         entry = LexiconEntry(phrase, event_type, sub_event_type, int(weight))
         if ">" in phrase:
             head, child = phrase.split(">")
@@ -211,13 +207,10 @@ def lexicon() -> Lexicon:
 @lru_cache(maxsize=1)
 def labels() -> dict[str, LexiconEntry]:
     """data/labels.tsv: category labels that open a report ("Displacement: ...")."""
-    table: dict[str, LexiconEntry] = {}
-    text = resources.files("eventwire").joinpath("data/labels.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            label, event_type, sub = line.split("\t")[:3]
-            table[label] = LexiconEntry(label + ":", event_type, sub, LABEL_WEIGHT)
-    return table
+    return {
+        label: LexiconEntry(label + ":", event_type, sub, LABEL_WEIGHT)
+        for label, event_type, sub, *_ in rows("labels.tsv")
+    }
 
 
 def _label_trigger(sent: Span) -> Trigger | None:

@@ -15,11 +15,11 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
+from eventwire.datafiles import read_text, rows
 from eventwire.model import Actor
 
 #: Types an entry in actors.yaml may carry.
@@ -32,8 +32,7 @@ ACTOR_TYPES = frozenset({
 @lru_cache(maxsize=1)
 def _countries_with_the() -> frozenset[str]:
     """data/countries_with_the.txt: "Military Forces of the Philippines", not "of Philippines"."""
-    text = resources.files("eventwire").joinpath("data/countries_with_the.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(code for code, *_ in rows("countries_with_the.txt"))
 
 
 #: ACLED's generic state-force names, by kind.
@@ -369,7 +368,7 @@ class ActorDictionary:
 
 
 def _read_data(name: str) -> str:
-    return resources.files("eventwire").joinpath("data", name).read_text(encoding="utf-8")
+    return read_text(name)
 
 
 @lru_cache(maxsize=1)

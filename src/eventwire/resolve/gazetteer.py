@@ -47,11 +47,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from eventwire.config import Settings
+from eventwire.datafiles import read_text as read_data_text
 from eventwire.model import Evidence, Place
 
 #: Bump when the schema, the normalisation or the build rules change: an index of another version is rebuilt.
@@ -832,7 +833,7 @@ def parse_aliases(text: str) -> dict[str, tuple[str, str]]:
 def place_aliases() -> dict[str, tuple[str, str]]:
     """The packaged alias table (empty when the file is missing)."""
     try:
-        text = resources.files("eventwire").joinpath("data", "place_aliases.tsv").read_text(encoding="utf-8")
+        text = read_data_text("place_aliases.tsv")
     except FileNotFoundError:
         return {}
     return parse_aliases(text)
@@ -858,7 +859,7 @@ def parse_country_points(text: str) -> dict[str, tuple[float, float]]:
 def country_points() -> dict[str, tuple[float, float]]:
     """The packaged country points (empty when the file is missing)."""
     try:
-        text = resources.files("eventwire").joinpath("data", "country_points.tsv").read_text(encoding="utf-8")
+        text = read_data_text("country_points.tsv")
     except FileNotFoundError:
         return {}
     return parse_country_points(text)
@@ -868,7 +869,7 @@ def country_points() -> dict[str, tuple[float, float]]:
 def world_regions() -> dict[str, Candidate]:
     """Continents by every variant in `world_regions.tsv` (case-folded): {"european union": Europe, ...}."""
     try:
-        text = resources.files("eventwire").joinpath("data", "world_regions.tsv").read_text(encoding="utf-8")
+        text = read_data_text("world_regions.tsv")
     except FileNotFoundError:
         return {}
     out: dict[str, Candidate] = {}
