@@ -328,7 +328,7 @@ def test_a_weekday_that_contradicts_its_date_is_reported_even_outside_events() -
 def test_a_fight_told_from_both_sides_with_a_later_toll_is_one_event() -> None:
     text = (
         "Malian soldiers fought off an attack by JNIM militants on an army camp near Douentza on Tuesday. "
-        "The militants opened fire on the camp from three sides. "
+        "The militants opened fire on the army camp from three sides. "
         "At least 12 militants and two soldiers were killed, the army said. "
         "The town saw deadly clashes a year ago in which six people were killed."
     )

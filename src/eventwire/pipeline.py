@@ -157,16 +157,25 @@ class EventReader:
 
     def read(self) -> None:
         sents = list(self.doc.sents)
+        sentence_triggers = [find_triggers(sent) for sent in sents]
         events: list[Event] = []
+        previous_had_event = False
         for index, sent in enumerate(sents):
-            triggers = find_triggers(sent)
+            triggers = sentence_triggers[index]
             if not triggers:
                 self._remember_context(sent)
+                previous_had_event = False
                 continue
-            following = (
-                sents[index + 1] if index + 1 < len(sents) and not find_triggers(sents[index + 1]) else None
-            )
-            events.extend(self._sentence_events(sent, triggers, following))
+            # the next sentence tells the toll when it names no event of its own ("Seven civilians were
+            # killed."): its figure belongs to this event
+            after = sentence_triggers[index + 1] if index + 1 < len(sents) else None
+            following = sents[index + 1] if after is not None and (not after or _toll_only(after)) else None
+            found = self._sentence_events(sent, triggers, following)
+            if previous_had_event and _toll_only(triggers):
+                # ... and it makes no event itself unless it names who killed
+                found = [e for e in found if e.actor1 and not _unnamed(e.actor1)]
+            events.extend(found)
+            previous_had_event = bool(found) or (previous_had_event and _toll_only(triggers))
             self._remember_context(sent)
         merged = merge_document_events(events)
         self._article_toll(merged, sents)
@@ -509,6 +518,11 @@ def _compatible(a: Event, b: Event) -> bool:
         sides_b = {x for x in (b.actor1, b.actor2) if x and not _unnamed(x)}
         return a.event_type == "Battles" and (sides_a <= sides_b or sides_b <= sides_a)
     return True
+
+
+def _toll_only(triggers: list[Trigger]) -> bool:
+    """A sentence whose only event words are plain killing or shooting: a toll, not a new event."""
+    return all(t.entry.event_type == "TARGET" and t.entry.weight <= 3 for t in triggers)
 
 
 def _unnamed(actor: str) -> bool:
