@@ -133,6 +133,7 @@ CLASH_WORDS = {
 }  # an explicit category label outranks any word in the sentence
 #: Nouns a trigger word may modify and still be an event: "artillery fire", "mortar attack".
 EVENT_HEADS = {
+    "action",
     "fire",
     "attack",
     "strike",
