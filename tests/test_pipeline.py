@@ -335,3 +335,11 @@ def test_a_fight_told_from_both_sides_with_a_later_toll_is_one_event() -> None:
     battles = [e for e in extract_text(text, published="2024-03-14").events if e.event_type == "Battles"]
     assert len(battles) == 1
     assert battles[0].fatalities == 14
+
+
+def test_a_gathering_with_banners_is_a_protest_but_banners_on_trucks_are_not() -> None:
+    protest = "On 9 May 2022, nurses held a press conference with banners in front of the city hall in Busan."
+    ev = only_event(extract_text(protest, published="2022-05-09"))
+    assert (ev.event_type, ev.actor1) == ("Protests", "Protesters (South Korea)")
+    convoy = "Trucks drove north to Mosul on Sunday, flying the banners of the militias."
+    assert extract_text(convoy, published="2016-10-31").events == []
