@@ -153,7 +153,7 @@ class EventReader:
         self.published = analysis.document.published
         self.last_place: PlaceMention | None = None
         self.last_date: ResolvedDate | None = None
-        self.last_sentence_end = -1
+        self._sentence_dates: dict[int, list[ResolvedDate]] = {}  # by sentence start: read once
 
     def read(self) -> None:
         sents = list(self.doc.sents)
@@ -230,6 +230,12 @@ class EventReader:
         return out
 
     def _dates(self, sent: Span) -> list[ResolvedDate]:
+        """The sentence's dates, read once per sentence (events and context both ask)."""
+        if sent.start not in self._sentence_dates:
+            self._sentence_dates[sent.start] = self._read_dates(sent)
+        return self._sentence_dates[sent.start]
+
+    def _read_dates(self, sent: Span) -> list[ResolvedDate]:
         """The sentence's dates: the scanner's explicit dates ("13 May 2022", "Sunday") first, then the
         NER's DATE spans that do not overlap them ("last week", "a couple of days before"). The NER
         alone cuts dates short ("May 2022" out of "13 May 2022")."""
