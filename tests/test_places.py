@@ -238,3 +238,74 @@ def test_country_points_are_the_middle_of_the_territory() -> None:
 def test_country_points_table_parses_and_skips_bad_lines() -> None:
     table = parse_country_points("# note\nUSA\t39.76\t-98.5\nXX\t1\t2\nFRA\tnorth\t2\nRUS\t60\t100\n")
     assert table == {"USA": (39.76, -98.5), "RUS": (60.0, 100.0)}
+
+
+# -- names in place slots, containment, topics ------------------------------------------------------
+
+
+def test_a_name_the_ner_missed_is_a_place_in_a_place_slot() -> None:
+    # the small model tags neither town; "in X" and "X countryside" are where places stand
+    places = places_of(
+        "On 3 March 2022, about 80 people demonstrated in Poitiers over pensions. "
+        "On 4 March 2022, Turkish forces shelled a village in Aleppo countryside."
+    )
+    assert mention(places, "Poitiers").place.country == "France"
+    assert mention(places, "Aleppo").place.country == "Syria"
+
+
+def test_a_common_word_in_a_place_slot_is_no_place() -> None:
+    places = places_of("On 3 March 2022, a man died in Police custody in Lagos after his arrest.")
+    assert "Police" not in [m.text for m in places.mentions]
+
+
+def test_a_country_named_as_a_topic_does_not_decide_the_focus() -> None:
+    places = places_of(
+        "On 5 March 2022, around 300 people demonstrated in Avranches to condemn the invasion of Ukraine "
+        "and to express their solidarity with Ukraine."
+    )
+    assert places.focus_iso3 == "FRA"
+    assert mention(places, "Avranches").place.country == "France"
+
+
+def test_the_province_after_a_town_contains_it() -> None:
+    places = places_of("On 2 April 2022, gunmen shot a shopkeeper in Nawa city in Daraa.")
+    nawa = mention(places, "Nawa")
+    assert nawa.place.country == "Syria" and nawa.place.admin1 == "Daraa"
+
+
+def test_a_bracketed_state_that_shares_a_country_name_is_the_state_when_the_town_is_there() -> None:
+    places = places_of(
+        "On 2 April 2022, about 40 people marched in Atlanta (Georgia) against police violence."
+    )
+    assert mention(places, "Atlanta").place.country == "United States"
+    places = places_of("On 2 April 2022, about 40 people marched in Tbilisi (Georgia) against price rises.")
+    assert mention(places, "Tbilisi").place.country == "Georgia"
+
+
+def test_a_big_city_beats_a_small_foreign_province_of_its_name() -> None:
+    places = places_of("On 2 April 2022, about 500 people demonstrated in Hannover against the war.")
+    assert mention(places, "Hannover").place.country == "Germany"
+
+
+def test_acronyms_in_a_list_are_no_place_and_province() -> None:
+    # "SUD" is also a province's name in Rwanda and Haiti
+    places = places_of(
+        "On 2 April 2022, at the call of CGT, SUD and UNSA unions, nurses demonstrated in Tulle."
+    )
+    assert places.focus_iso3 == "FRA"
+    assert all(m.place is None or m.place.country == "France" for m in places.mentions)
+
+
+def test_a_district_said_as_such_fixes_the_country() -> None:
+    places = places_of(
+        "On 6 June 2022, locals clashed with police in Madhuban municipality (Bardiya district)."
+    )
+    assert mention(places, "Madhuban").place.country == "Nepal"
+
+
+def test_a_bracketed_town_after_an_office_is_the_scene() -> None:
+    places = places_of(
+        "On 7 February 2022, farmers staged a protest in front of the Gangwon Provincial Office (Chuncheon)."
+    )
+    picked = scene(places, "protest")
+    assert picked is not None and picked.place.name == "Chuncheon"

@@ -274,6 +274,8 @@ class EventReader:
         place = self.places.for_event(sent, trigger.token)
         if place is None and self.last_place is not None:
             place = self.last_place  # "the village" of the sentence before
+        if place is None:
+            place = self.places.main_place()  # the story's town, when the event's sentence names none
         iso3 = place.place.iso3 if place and place.place else self.places.focus_iso3
 
         actor1 = self._first(args.agents, iso3)

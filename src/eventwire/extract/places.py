@@ -24,9 +24,11 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from ..datafiles import rows
 from ..model import Evidence, Place
 from ..resolve.dictionary import ActorDictionary
 from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, normalize_name, offset_point
@@ -146,8 +148,12 @@ class DocumentPlaces:
         ents = [
             e
             for e in doc.ents
-            if e.label_ in PLACE_LABELS and dictionary.lookup(e.text) is None and not found._demonym(e.text)
+            if e.label_ in PLACE_LABELS
+            and dictionary.lookup(e.text) is None
+            and not found._demonym(e.text)
+            and _clean(e.text).lower() not in _common_capitalised_words()  # "died in Police custody"
         ]
+        ents = found._with_names_in_place_slots(ents)
         # pass 1: what countries do the places point to, without context?
         votes: Counter[str] = Counter(extra_iso3 or [])
         lead_end = _lead_end(doc)
@@ -157,18 +163,33 @@ class DocumentPlaces:
             if ctx is not None:
                 found.contexts[ent.start_char] = ctx
                 votes[ctx.iso3] += 6  # a district and province that agree outweigh any name's guess
+        for k, ent in enumerate(ents):
+            if ent.start_char in found.contexts or any(
+                c.start <= ent.start_char < c.end for c in found.contexts.values()
+            ):
+                continue
+            ctx = found._containing_context(ent, ents[k + 1 : k + 2])
+            if ctx is not None:
+                found.contexts[ent.start_char] = ctx
+                votes[ctx.iso3] += 4  # "Nawa city in Daraa": the province names the country
         for ent in ents:
-            if any(c.start <= ent.start_char < c.end for c in found.contexts.values()):
-                continue  # the names inside a bracket were counted with it
+            if ent.start_char in found.contexts or any(
+                c.start <= ent.start_char < c.end for c in found.contexts.values()
+            ):
+                continue  # its context voted for it; the names inside a bracket were counted with it
             # the dateline and the lead say where the story is; later paragraphs wander (neighbours, capitals)
-            weight = 3 if ent.start_char < lead_end else 1
+            weight = 3.0 if ent.start_char < lead_end else 1.0
+            slot = _slot_word(ent)
             country = dictionary.country(ent.text)
             if country is not None:
-                votes[country.iso3] += 2 * weight
+                # "the invasion of Ukraine", "solidarity with Ukraine": a country named as a topic is not
+                # where the story happens
+                votes[country.iso3] += 2 * weight * (0.25 if slot in _TOPIC_WORDS else 1.0)
                 continue
-            best = gazetteer.best(_clean(ent.text))
+            best = _big_city_first(gazetteer.lookup(_clean(ent.text), limit=10))[:1]
+            best = best[0] if best else None
             if best is not None:
-                votes[best.iso3] += weight
+                votes[best.iso3] += weight * (1.5 if slot in _SCENE_WORDS else 1.0)
         if not votes:
             # no place resolves: the nationalities in the text ("Ukrainian forces") say where it is
             for ent in doc.ents:
@@ -202,7 +223,79 @@ class DocumentPlaces:
         found._place_unknown_inside_known()
         found._mark_references()
         found._add_embedded()
+        if found.focus_iso3 is None:
+            # nothing but names inside other names ("Hakkari Governor's office"): they still say where
+            embedded = Counter(m.place.iso3 for m in found.mentions if m.place is not None and m.place.iso3)
+            found.focus_iso3 = embedded.most_common(1)[0][0] if embedded else None
         return found
+
+    def _with_names_in_place_slots(self, ents: list[Span]) -> list[Span]:
+        """Add the names the NER missed or mislabelled that stand where a place stands and that the gazetteer
+        knows by that very name: "demonstrated in Poitiers" (no entity), "in Aleppo countryside" (NORP to the
+        small model). A slot is a locative preposition before the name or a place word after it; the name is
+        a run of capitalised words not opening the sentence, taken whole (a known word inside a longer name,
+        "Police" of "Police Department", is no place)."""
+        doc = self.doc
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        added: list[Span] = []
+        i = 0
+        while i < len(doc):
+            if i in taken or not _name_token(doc[i]) or doc[i].is_sent_start:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(doc) and j - i < 5 and j not in taken:
+                if _name_token(doc[j]) and doc[j - 1].text != "-" and doc[j - 1].whitespace_:
+                    j += 1
+                elif (
+                    doc[j].text == "-"
+                    and not doc[j - 1].whitespace_
+                    and j + 1 < len(doc)
+                    and _name_token(doc[j + 1])
+                    and not doc[j].whitespace_
+                ):
+                    j += 2  # "Saint-Malo": one name
+                else:
+                    break
+            run = doc[i:j]
+            before = doc[i - 1].lower_ if i > 0 else ""
+            after = doc[j].lower_ if j < len(doc) else ""
+            # "(Chuncheon)" after an office or a firm: ACLED's way of saying where it is
+            in_bracket = before == "(" and after in (")", ",", "-")
+            if (before in _LOCATIVE_WORDS or after in _PLACE_HEADS or in_bracket) and self._named_place(run):
+                added.append(run)
+            i = j
+        return sorted([*ents, *added], key=lambda e: e.start) if added else ents
+
+    def _named_place(self, run: Span) -> bool:
+        """Whether a capitalised run found in a place slot is a place: a whole entity if it overlaps one (a
+        person's or organisation's name is not cut), not an actor, a nationality or a common word, and a
+        gazetteer name of a province, a district or a town of some size."""
+        ent_tokens = [t for t in run if t.ent_type_]
+        if ent_tokens:
+            ent = next((e for e in run.doc.ents if e.start <= ent_tokens[0].i < e.end), None)
+            if ent is None or ent.start != run.start or ent.end != run.end:
+                return False
+            if ent.label_ not in ("NORP", "ORG", "PERSON", "GPE", "LOC", "FAC"):
+                return False
+        text = _clean(run.text)
+        if (
+            not text
+            or text.lower() in _NOT_NAME_WORDS
+            or text.lower() in _common_capitalised_words()
+            or self.dictionary.lookup(text) is not None
+            or self._demonym(text)
+        ):
+            return False
+        if self.dictionary.country(text) is not None:
+            return True
+        key = normalize_name(text)
+        for c in self.gazetteer.lookup(text, limit=20):
+            if normalize_name(c.name) != key and c.name.casefold() != text.casefold():
+                continue
+            if c.feature in ("admin1", "admin2", "country") or c.population >= 1000:
+                return True
+        return False
 
     def _demonym(self, text: str) -> bool:
         """ "Ukrainian", "Iraqis": a country's nationality word, not the country's name."""
@@ -285,19 +378,27 @@ class DocumentPlaces:
         parts = [p for p in parts if p and p[:1].isupper() and not p.lower().startswith("coded")][-3:]
         if not parts or (len(parts) == 1 and parts[0].lower() in _QUALIFIERS):
             return None  # "Thea Sar (East)": part of the name, not a province
+        if m.re is _ADMIN_COMMA and (ent.text.isupper() or any(p.isupper() for p in parts)):
+            return None  # "CGT, SUD and UNSA": acronyms in a list, not a place and its province
         country = self.dictionary.country(parts[-1])
+        country_ctx: AdminContext | None = None
         if country is not None:
             # "Yerevan, Armenia": the country itself; a province before it may narrow it
             found = self.gazetteer.admins(parts[-2], 1) if len(parts) > 1 else []
             a1c = next((c for c in found if c.iso3 == country.iso3), None)
             body_start = after_start + m.start("body")
-            return AdminContext(country.iso3, a1c, None, body_start, after_start + m.end())
+            country_ctx = AdminContext(country.iso3, a1c, None, body_start, after_start + m.end())
+            if not self.gazetteer.admins(parts[-1], 1):
+                return country_ctx
+            # "Atlanta (Georgia)", "Aw Bare (Fafan, Somali)": a province that shares a country's name
+            # wins only when the place or a district confirms it (below)
         scores: Counter[str] = Counter()
         a1: dict[str, Candidate] = {}
         a2: dict[str, Candidate] = {}
         provinces = self.gazetteer.admins(parts[-1], 1)
-        if not provinces and "-" in parts[-1]:  # "Shan-North": ACLED's half of a province
-            provinces = self.gazetteer.admins(parts[-1].split("-")[0], 1)
+        half = re.fullmatch(r"(.+)-(?:North|South|East|West|Central)", parts[-1])
+        if not provinces and half:  # "Shan-North": ACLED's half of a province
+            provinces = self.gazetteer.admins(half.group(1), 1)
         for c in provinces:
             if c.iso3 not in a1:
                 a1[c.iso3] = c
@@ -311,35 +412,43 @@ class DocumentPlaces:
                     scores[c.iso3] += 1.5
         for part in parts[:-1] if len(parts) > 1 else parts:
             for c in self.gazetteer.admins(part, 2):
-                if c.iso3 in a2:
-                    continue
+                if c.iso3 in a2 or (c.iso3 in a1 and c.admin1 != a1[c.iso3].name):
+                    continue  # a district of another province of the named one's country is a namesake
                 a2[c.iso3] = c
                 scores[c.iso3] += 1.0
-                if c.iso3 in a1 and c.admin1 == a1[c.iso3].name:
+                if c.iso3 in a1:
                     scores[c.iso3] += 1.0
         if len(parts) > 1:  # "(Gao, Gao)": the district may be listed under the province's name only
             for c in self.gazetteer.admins(parts[-2], 1):
                 if c.iso3 in a1 and c.iso3 not in a2 and c.name == a1[c.iso3].name:
                     scores[c.iso3] += 0.5
         if not scores:
-            return None
+            return country_ctx
         text = _clean(ent.text)
         known: dict[str, float] = {}
         for c in self.gazetteer.lookup(text, limit=50):
-            if c.iso3 in scores:
+            if c.iso3 in scores and c.feature != "admin1":  # a province is no evidence of itself
                 inside = (c.iso3 in a1 and c.admin1 == a1[c.iso3].name) or (
                     c.iso3 in a2 and c.admin2 == a2[c.iso3].name
                 )
-                # once per country: a town listed as a city and as a district is one piece of evidence
-                known[c.iso3] = max(known.get(c.iso3, 0.0), 0.5 + (0.5 if inside else 0.0))
+                # once per country: a town listed as a city and as a district is one piece of evidence; the
+                # very name counts more than a variant ("Cordoba" itself over "Los Cordobas")
+                same = normalize_name(c.name) == normalize_name(text) and len(c.name) == len(text)
+                known[c.iso3] = max(
+                    known.get(c.iso3, 0.0), 0.5 + (0.5 if inside else 0.0) + (0.2 if same else 0.0)
+                )
         for iso3, bonus in known.items():
             scores[iso3] += bonus
         for iso3 in scores:
             scores[iso3] += 0.3 * named.get(iso3, 0)
         iso3 = max(scores, key=lambda k: scores[k])
+        if country_ctx is not None and (iso3 == country_ctx.iso3 or scores[iso3] < 3.0):
+            return country_ctx
         # one district name that no province confirms is too weak to fix the country, except as the last
-        # part of a bracket of several names, where ACLED puts the larger unit
-        if scores[iso3] < (1.5 if m.re is _ADMIN_BRACKET and len(parts) > 1 else 2.0):
+        # part of a bracket of several names, where ACLED puts the larger unit, or when the text says its
+        # level ("(Bardiya district)")
+        said_level = re.search(rf"\b(?:{_LEVEL_WORDS})\b", m.group(0), re.I)
+        if scores[iso3] < (1.0 if said_level else 1.5 if m.re is _ADMIN_BRACKET and len(parts) > 1 else 2.0):
             return None
         admin2 = a2.get(iso3)
         if admin2 is not None and iso3 in a1 and admin2.admin1 != a1[iso3].name:
@@ -347,8 +456,35 @@ class DocumentPlaces:
         body_start = after_start + m.start("body")
         return AdminContext(iso3, a1.get(iso3), admin2, body_start, after_start + m.end())
 
+    def _containing_context(self, ent: Span, following: list[Span]) -> AdminContext | None:
+        """ "Nawa city in Daraa", "Saida town in Ar Raqqa countryside", "Ibbin, Aleppo countryside": the
+        province (or country) named right after a place contains it, as an admin bracket would say."""
+        if not following or self.dictionary.country(ent.text) is not None:
+            return None
+        other = following[0]
+        gap = self.doc.text[ent.end_char : other.start_char]
+        if not _CONTAINED_GAP.fullmatch(gap):
+            return None
+        name = _clean(other.text)
+        country = self.dictionary.country(name)
+        if country is not None:
+            return AdminContext(country.iso3, None, None, other.start_char, other.end_char)
+        provinces = self.gazetteer.admins(name, 1)
+        if not provinces:
+            return None
+        # the province that holds a place of that name, else the biggest
+        text = _clean(ent.text)
+        holding = [
+            p for p in provinces if any(c.admin1 == p.name for c in self.gazetteer.lookup(text, p.iso3))
+        ]
+        province = (holding or sorted(provinces, key=lambda p: -p.score))[0]
+        return AdminContext(province.iso3, province, None, other.start_char, other.end_char)
+
     def _resolve(self, ent: Span, near: tuple[float, float] | None) -> PlaceMention | None:
         text = _clean(ent.text)
+        town_word = _TOWN_WORD_INSIDE.search(text)
+        if town_word is not None:
+            text = text[: town_word.start()]  # "Amara city" as one entity: the town Amara
         if not text:
             return None
         country = self.dictionary.country(text)
@@ -379,6 +515,8 @@ class DocumentPlaces:
         else:
             hint = self.focus_iso3
             candidates = self.gazetteer.lookup(text, hint)
+            if not hint or all(c.iso3 != hint for c in candidates):
+                candidates = _big_city_first(candidates)
             if hint and candidates and self.focus_from_places and all(c.iso3 != hint for c in candidates):
                 # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
                 # German city: outside the focus country only countries, provinces and big cities count,
@@ -397,7 +535,7 @@ class DocumentPlaces:
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
         said_region = _REGION_AFTER.match(after) or _REGION_AFTER.match(" " + text.split()[-1])
-        said_town = _TOWN_AFTER.match(after)
+        said_town = _TOWN_AFTER.match(after) or town_word
         if said_town and candidates and candidates[0].feature not in ("city", "country"):
             # "Amara city", "Salba town": a populated place, never a region that shares the name. The
             # region-sized candidates outrank every town by prior, so the best-ranked town is taken,
@@ -629,9 +767,18 @@ class DocumentPlaces:
         return root.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")
 
     def main_place(self) -> PlaceMention | None:
-        """The document's most named specific place: the fallback for events whose sentence names none."""
+        """The document's most named specific place: the fallback for events whose sentence names none.
+        A town inside another name ("the Hakkari Governor's office") serves when nothing else does."""
         specific = [
-            m for m in self.mentions if m.place is not None and m.place.feature in ("city", "relative")
+            m
+            for m in self.mentions
+            if m.place is not None and m.place.feature in ("city", "relative") and not m.anchor_only
+        ] or [
+            m
+            for m in self.mentions
+            if m.place is not None
+            and m.place.feature == "city"
+            and (self.focus_iso3 is None or m.place.iso3 == self.focus_iso3)
         ]
         if not specific:
             return None
@@ -663,6 +810,83 @@ _PLACE_HEADS = frozenset(
      "port", "base", "coast", "desert", "valley", "mountains", "island", "islands", "strip", "bank", "sea",
      "river")
 )  # fmt: skip
+
+
+# Words before a name that make its slot a place's: "in Poitiers", "near Dapala", "outside Tocoa".
+_LOCATIVE_WORDS = frozenset(
+    ("in", "at", "near", "outside", "around", "across", "throughout", "inside", "into", "towards", "toward",
+     "between", "nearby", "from")
+)  # fmt: skip
+
+
+# What stands between a place and the province that holds it: "Nawa city in Daraa", "Saida town, in".
+_CONTAINED_GAP = re.compile(
+    r"\s+(?:(?:city|town|village|district|neighbou?rhood|area|camp|sub-?district|municipality|township)\s+)?"
+    r"(?:,\s*)?(?:in|of)\s+(?:the\s+)?|\s*,\s*",
+    re.I,
+)
+# The word before a place name: a scene ("in Poitiers") or a topic ("the invasion of Ukraine").
+_SCENE_WORDS = frozenset(("in", "at", "near", "outside", "around", "inside"))
+_TOPIC_WORDS = frozenset(
+    ("of", "with", "to", "against", "for", "on", "from", "toward", "towards", "by", "over")
+)
+
+
+def _slot_word(ent: Span) -> str:
+    """The word before `ent`, lower case; "of" only when it is no place's "of" ("the town of Bria")."""
+    if ent.start == 0:
+        return ""
+    word = ent.doc[ent.start - 1].lower_
+    if word == "the" and ent.start > 1:
+        word = ent.doc[ent.start - 2].lower_
+    if word == "of" and ent.start > 1:
+        head = ent.doc[ent.start - 2].lower_
+        if head in _PLACE_HEADS or head in (
+            "north",
+            "south",
+            "east",
+            "west",
+            "outskirts",
+            "centre",
+            "center",
+        ):
+            return "in"
+    return word
+
+
+# "Amara city" read as one entity
+_TOWN_WORD_INSIDE = re.compile(r"\s+(?:city|town|village)$")
+
+
+def _big_city_first(candidates: list[Candidate]) -> list[Candidate]:
+    """A big city before a small foreign province of its name: "Hannover" is the German city of 500,000,
+    not Jamaica's Hanover parish, though provinces outrank towns by prior."""
+    if not candidates or candidates[0].feature != "admin1":
+        return candidates
+    top = candidates[0]
+    big = [
+        c
+        for c in candidates
+        if c.feature == "city"
+        and c.iso3 != top.iso3
+        and c.population >= 200_000
+        and c.population > 10 * max(top.population, 1)
+    ]
+    if not big:
+        return candidates
+    return [big[0], *[c for c in candidates if c is not big[0]]]
+
+
+def _name_token(tok: Token) -> bool:
+    """A capitalised word that may belong to a place's name ("Poitiers", "Ar", "Raqqa", "Saint")."""
+    text = tok.text
+    return len(text) > 1 and text[0].isupper() and not text.isupper() and text.replace("'", "").isalpha()
+
+
+@lru_cache(maxsize=1)
+def _common_capitalised_words() -> frozenset[str]:
+    """Common words that GeoNames knows as towns ("Police", "Mission", "Court"): never a place by slot."""
+    return frozenset(w for w, *_ in rows("place_slot_stopwords.txt"))
 
 
 def _truncated(after: str) -> bool:
