@@ -21,14 +21,13 @@ subject ("Eritrea captured Badme"), and the reference point of "Taji, north of B
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from ..datafiles import rows
 from ..model import Evidence, Place
 from ..resolve.dictionary import ActorDictionary
 from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, normalize_name, offset_point
@@ -148,12 +147,8 @@ class DocumentPlaces:
         ents = [
             e
             for e in doc.ents
-            if e.label_ in PLACE_LABELS
-            and dictionary.lookup(e.text) is None
-            and not found._demonym(e.text)
-            and _clean(e.text).lower() not in _common_capitalised_words()  # "died in Police custody"
+            if e.label_ in PLACE_LABELS and dictionary.lookup(e.text) is None and not found._demonym(e.text)
         ]
-        ents = found._with_names_in_place_slots(ents)
         # pass 1: what countries do the places point to, without context?
         votes: Counter[str] = Counter(extra_iso3 or [])
         lead_end = _lead_end(doc)
@@ -183,8 +178,12 @@ class DocumentPlaces:
             country = dictionary.country(ent.text)
             if country is not None:
                 # "the invasion of Ukraine", "solidarity with Ukraine": a country named as a topic is not
-                # where the story happens
-                votes[country.iso3] += 2 * weight * (0.25 if slot in _TOPIC_WORDS else 1.0)
+                # where the story happens;
+                # "the US supreme court", "Russia's invasion": a country modifying a noun is no scene either
+                modifier = (
+                    ent.root.dep_ in ("compound", "amod", "poss", "nmod") and ent.root.head.i >= ent.end
+                )
+                votes[country.iso3] += 2 * weight * (0.25 if slot in _TOPIC_WORDS or modifier else 1.0)
                 continue
             best = _big_city_first(gazetteer.lookup(_clean(ent.text), limit=10))[:1]
             best = best[0] if best else None
@@ -228,74 +227,6 @@ class DocumentPlaces:
             embedded = Counter(m.place.iso3 for m in found.mentions if m.place is not None and m.place.iso3)
             found.focus_iso3 = embedded.most_common(1)[0][0] if embedded else None
         return found
-
-    def _with_names_in_place_slots(self, ents: list[Span]) -> list[Span]:
-        """Add the names the NER missed or mislabelled that stand where a place stands and that the gazetteer
-        knows by that very name: "demonstrated in Poitiers" (no entity), "in Aleppo countryside" (NORP to the
-        small model). A slot is a locative preposition before the name or a place word after it; the name is
-        a run of capitalised words not opening the sentence, taken whole (a known word inside a longer name,
-        "Police" of "Police Department", is no place)."""
-        doc = self.doc
-        taken = {i for e in ents for i in range(e.start, e.end)}
-        added: list[Span] = []
-        i = 0
-        while i < len(doc):
-            if i in taken or not _name_token(doc[i]) or doc[i].is_sent_start:
-                i += 1
-                continue
-            j = i + 1
-            while j < len(doc) and j - i < 5 and j not in taken:
-                if _name_token(doc[j]) and doc[j - 1].text != "-" and doc[j - 1].whitespace_:
-                    j += 1
-                elif (
-                    doc[j].text == "-"
-                    and not doc[j - 1].whitespace_
-                    and j + 1 < len(doc)
-                    and _name_token(doc[j + 1])
-                    and not doc[j].whitespace_
-                ):
-                    j += 2  # "Saint-Malo": one name
-                else:
-                    break
-            run = doc[i:j]
-            before = doc[i - 1].lower_ if i > 0 else ""
-            after = doc[j].lower_ if j < len(doc) else ""
-            # "(Chuncheon)" after an office or a firm: ACLED's way of saying where it is
-            in_bracket = before == "(" and after in (")", ",", "-")
-            if (before in _LOCATIVE_WORDS or after in _PLACE_HEADS or in_bracket) and self._named_place(run):
-                added.append(run)
-            i = j
-        return sorted([*ents, *added], key=lambda e: e.start) if added else ents
-
-    def _named_place(self, run: Span) -> bool:
-        """Whether a capitalised run found in a place slot is a place: a whole entity if it overlaps one (a
-        person's or organisation's name is not cut), not an actor, a nationality or a common word, and a
-        gazetteer name of a province, a district or a town of some size."""
-        ent_tokens = [t for t in run if t.ent_type_]
-        if ent_tokens:
-            ent = next((e for e in run.doc.ents if e.start <= ent_tokens[0].i < e.end), None)
-            if ent is None or ent.start != run.start or ent.end != run.end:
-                return False
-            if ent.label_ not in ("NORP", "ORG", "PERSON", "GPE", "LOC", "FAC"):
-                return False
-        text = _clean(run.text)
-        if (
-            not text
-            or text.lower() in _NOT_NAME_WORDS
-            or text.lower() in _common_capitalised_words()
-            or self.dictionary.lookup(text) is not None
-            or self._demonym(text)
-        ):
-            return False
-        if self.dictionary.country(text) is not None:
-            return True
-        key = normalize_name(text)
-        for c in self.gazetteer.lookup(text, limit=20):
-            if normalize_name(c.name) != key and c.name.casefold() != text.casefold():
-                continue
-            if c.feature in ("admin1", "admin2", "country") or c.population >= 1000:
-                return True
-        return False
 
     def _demonym(self, text: str) -> bool:
         """ "Ukrainian", "Iraqis": a country's nationality word, not the country's name."""
@@ -399,10 +330,12 @@ class DocumentPlaces:
         half = re.fullmatch(r"(.+)-(?:North|South|East|West|Central)", parts[-1])
         if not provinces and half:  # "Shan-North": ACLED's half of a province
             provinces = self.gazetteer.admins(half.group(1), 1)
+        # a name many countries give a province ("Central", "Eastern") says little by itself
+        share = 1.0 if len({c.iso3 for c in provinces}) < 4 else 0.5
         for c in provinces:
             if c.iso3 not in a1:
                 a1[c.iso3] = c
-                scores[c.iso3] += 2.0 + c.score / 1000.0
+                scores[c.iso3] += 2.0 * share + c.score / 1000.0
         if len(parts) > 1:
             # "(Falagountou, Seno)": in some countries ACLED's last part is a GeoNames district (Burkina
             # Faso's provinces), one level below the region; it counts a little less than a province
@@ -414,10 +347,19 @@ class DocumentPlaces:
             for c in self.gazetteer.admins(part, 2):
                 if c.iso3 in a2 or (c.iso3 in a1 and c.admin1 != a1[c.iso3].name):
                     continue  # a district of another province of the named one's country is a namesake
+                if len(parts) == 1 and c.iso3 in a1:
+                    continue  # "(Colon)": the province's own capital district is the same evidence again
                 a2[c.iso3] = c
                 scores[c.iso3] += 1.0
                 if c.iso3 in a1:
                     scores[c.iso3] += 1.0
+        for part in parts[:-1]:
+            # "(Lilongwe City, Central)": where GeoNames' provinces are ACLED's districts (Malawi), an inner
+            # part is a province of the country
+            for c in self.gazetteer.admins(part, 1):
+                if c.iso3 not in a1:
+                    a1[c.iso3] = c
+                    scores[c.iso3] += 1.5
         if len(parts) > 1:  # "(Gao, Gao)": the district may be listed under the province's name only
             for c in self.gazetteer.admins(parts[-2], 1):
                 if c.iso3 in a1 and c.iso3 not in a2 and c.name == a1[c.iso3].name:
@@ -434,8 +376,9 @@ class DocumentPlaces:
                 # once per country: a town listed as a city and as a district is one piece of evidence; the
                 # very name counts more than a variant ("Cordoba" itself over "Los Cordobas")
                 same = normalize_name(c.name) == normalize_name(text) and len(c.name) == len(text)
+                size = math.log10(c.population + 1) / 30.0  # between namesakes, the bigger town
                 known[c.iso3] = max(
-                    known.get(c.iso3, 0.0), 0.5 + (0.5 if inside else 0.0) + (0.2 if same else 0.0)
+                    known.get(c.iso3, 0.0), 0.5 + (0.5 if inside else 0.0) + (0.2 if same else 0.0) + size
                 )
         for iso3, bonus in known.items():
             scores[iso3] += bonus
@@ -517,6 +460,22 @@ class DocumentPlaces:
             candidates = self.gazetteer.lookup(text, hint)
             if not hint or all(c.iso3 != hint for c in candidates):
                 candidates = _big_city_first(candidates)
+            elif candidates[0].feature == "city" and candidates[0].population < 20_000:
+                # "pickets in Kaluga ... the invasion of Ukraine": the Russian city of 340,000, not a
+                # Ukrainian hamlet spelt alike, when Russia is in the story too
+                big = [
+                    c
+                    for c in self.gazetteer.lookup(text, limit=20)
+                    if c.feature == "city"
+                    and c.name.casefold() == text.casefold()
+                    and c.iso3 != hint
+                    and (
+                        c.population >= 1_000_000
+                        or (c.population >= 200_000 and c.iso3 in self.supported_iso3)
+                    )
+                ]
+                if big:
+                    candidates = [big[0], *candidates]
             if hint and candidates and self.focus_from_places and all(c.iso3 != hint for c in candidates):
                 # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
                 # German city: outside the focus country only countries, provinces and big cities count,
@@ -812,13 +771,6 @@ _PLACE_HEADS = frozenset(
 )  # fmt: skip
 
 
-# Words before a name that make its slot a place's: "in Poitiers", "near Dapala", "outside Tocoa".
-_LOCATIVE_WORDS = frozenset(
-    ("in", "at", "near", "outside", "around", "across", "throughout", "inside", "into", "towards", "toward",
-     "between", "nearby", "from")
-)  # fmt: skip
-
-
 # What stands between a place and the province that holds it: "Nawa city in Daraa", "Saida town, in".
 _CONTAINED_GAP = re.compile(
     r"\s+(?:(?:city|town|village|district|neighbou?rhood|area|camp|sub-?district|municipality|township)\s+)?"
@@ -875,18 +827,6 @@ def _big_city_first(candidates: list[Candidate]) -> list[Candidate]:
     if not big:
         return candidates
     return [big[0], *[c for c in candidates if c is not big[0]]]
-
-
-def _name_token(tok: Token) -> bool:
-    """A capitalised word that may belong to a place's name ("Poitiers", "Ar", "Raqqa", "Saint")."""
-    text = tok.text
-    return len(text) > 1 and text[0].isupper() and not text.isupper() and text.replace("'", "").isalpha()
-
-
-@lru_cache(maxsize=1)
-def _common_capitalised_words() -> frozenset[str]:
-    """Common words that GeoNames knows as towns ("Police", "Mission", "Court"): never a place by slot."""
-    return frozenset(w for w, *_ in rows("place_slot_stopwords.txt"))
 
 
 def _truncated(after: str) -> bool:
