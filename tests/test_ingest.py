@@ -249,3 +249,25 @@ def test_seed_article_txt_and_html_agree() -> None:
         assert "Top stories" not in doc.text and "Azerbaijan" not in doc.text
     assert (txt.published_source, page.published_source) == ("option", "meta")
     assert txt.text == page.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 9 January 2022, rebels shelled positions in Khan al-Sabeel near Bab al Hawa in Idleb. None died.",
+        "On 21 June 2022, in Angra dos Reis (Rio de Janeiro), a shoot-out took place in Caixa D'Agua.",
+        "On 6 January 2022, 2 air raids targeted Al Atfayn (Kitaf wa Al Boqee, Sadah). Casualties unknown.",
+    ],
+)
+def test_english_notes_full_of_foreign_place_names_are_english(text: str) -> None:
+    # the particles inside names ("al", "dos", "wa") are not the text's function words
+    assert read_bytes(text.encode(), "note").text.startswith("On ")
+
+
+def test_spanish_prose_is_still_turned_away() -> None:
+    text = (
+        "El 3 de marzo, los vecinos de la colonia bloquearon la carretera para exigir que las autoridades "
+        "reparen el sistema de agua, que no funciona desde hace un mes, y que se haga justicia."
+    )
+    with pytest.raises(InputError, match="Spanish"):
+        read_bytes(text.encode(), "nota")

@@ -31,6 +31,21 @@ def _script(char: str) -> str:
         return "UNKNOWN"
 
 
+def _running_words(text: str) -> list[str]:
+    """The words of the running text, lower case: function words are lower case in prose, while names and
+    their particles ("Al Hazm", "Kitaf wa Al Boqee", "Angra dos Reis", "Day Baw Khaw") would make an English
+    note about Yemen or Brazil look foreign."""
+    found = _WORD.findall(text)
+    out = []
+    for i, word in enumerate(found):
+        if word[:1].isupper():
+            continue
+        inside_name = 0 < i < len(found) - 1 and found[i - 1][:1].isupper() and found[i + 1][:1].isupper()
+        if not inside_name:
+            out.append(word.casefold())
+    return out
+
+
 def non_english_reason(text: str) -> str | None:
     """None when `text` reads as English (or is too short to tell), else why not, as a short phrase."""
     sample = text[:20000]
@@ -39,7 +54,7 @@ def non_english_reason(text: str) -> str | None:
     if letters and scripts["LATIN"] < 0.5 * letters:
         script = max((s for s in scripts if s != "LATIN"), key=scripts.__getitem__)
         return f"not English: written in {script.title()} script"
-    words = [w.casefold() for w in _WORD.findall(sample)][:3000]
+    words = _running_words(sample)[:3000]
     if len(words) < MIN_WORDS:
         return None
     counts = Counter(words)
