@@ -343,3 +343,21 @@ def test_a_gathering_with_banners_is_a_protest_but_banners_on_trucks_are_not() -
     assert (ev.event_type, ev.actor1) == ("Protests", "Protesters (South Korea)")
     convoy = "Trucks drove north to Mosul on Sunday, flying the banners of the militias."
     assert extract_text(convoy, published="2016-10-31").events == []
+
+
+def test_counter_protesters_are_the_second_actor_of_a_peaceful_protest() -> None:
+    text = (
+        "On 3 March 2024, about 200 people demonstrated in Dresden against new fuel taxes. "
+        "Around 30 people gathered for a counter-demonstration."
+    )
+    ev = only_event(extract_text(text, published="2024-03-04"), "Protests")
+    assert ev.actor1 == "Protesters (Germany)" and ev.actor2 == "Protesters (Germany)"
+    text = "On 3 March 2024, about 200 people demonstrated in Dresden against new fuel taxes."
+    assert only_event(extract_text(text, published="2024-03-04"), "Protests").actor2 is None
+
+
+def test_people_arrested_are_civilians_unless_named() -> None:
+    text = "On 5 April 2024, police arrested three shopkeepers in Kano over unpaid levies."
+    ev = only_event(extract_text(text, published="2024-04-06"), "Strategic developments")
+    assert ev.sub_event_type == "Arrests"
+    assert ev.actor2 == "Civilians (Nigeria)"

@@ -410,7 +410,14 @@ class EventReader:
                     assoc1 = actor1  # "PTI activists held a protest": PTI is associated with the protesters
                 actor1 = self.actors.generic(kind, iso3, actor1.evidence if actor1 else evidence)
         if sub == "Peaceful protest":
-            actor2 = None  # ACLED codes a peaceful protest with the protesters alone, whatever they oppose
+            # ACLED codes a peaceful protest with the protesters alone, whatever they oppose, unless others
+            # demonstrated against them: then the counter-protesters are the second actor
+            actor2 = self.actors.generic("protesters", iso3, evidence) if _counter_protest(words) else None
+        if actor2 is None and sub == "Arrests":
+            actor2 = self.actors.generic("civilians", iso3, evidence)  # those arrested, unless named
+        if actor2 is None and sub == "Disrupted weapons use":
+            # a device defused or a cache seized belongs to someone: unnamed, an unidentified armed group
+            actor2 = self.actors.generic("unidentified_armed_group", iso3, evidence)
         if actor2 is None and sub == "Protest with intervention":
             actor2 = self.actors.generic("police", iso3, evidence)  # who intervenes, unless named
         hit_civilians = event_type == "Explosions/Remote violence" and bool(words & CIVILIAN_HARM_WORDS)
@@ -583,6 +590,20 @@ def merge_document_events(events: list[Event]) -> list[Event]:
             and any(p.location == e.location and p.event_date == e.event_date for p in interventions)
         )
     ]
+
+
+_COUNTER_WORDS = frozenset(
+    ("counterprotest", "counterprotesters", "counterdemonstration", "counterdemonstrators")
+)
+_PROTEST_WORDS = frozenset(
+    ("demonstration", "demonstrations", "protest", "protests", "protester", "protesters", "demonstrator",
+     "demonstrators", "rally", "protestors")
+)  # fmt: skip
+
+
+def _counter_protest(words: set[str]) -> bool:
+    """Whether the event's sentences tell of a counter-demonstration ("counter-protesters gathered")."""
+    return bool(words & _COUNTER_WORDS) or ("counter" in words and bool(words & _PROTEST_WORDS))
 
 
 class Pipeline:
