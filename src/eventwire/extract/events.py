@@ -448,7 +448,15 @@ INTERVENED = "<intervened>"  # a marker context_words adds when the authorities 
 def context_words(*spans: Span | None) -> set[str]:
     """Lower-cased words and lemmas of the event's sentences, for the sub-type rules, plus INTERVENED
     when the text tells that the authorities stepped in."""
-    words = {w for span in spans if span is not None for t in span for w in (t.lower_, t.lemma_.lower())}
+    # dates are no context: "On 25 March 2022" holds no march
+    words = {
+        w
+        for span in spans
+        if span is not None
+        for t in span
+        if t.ent_type_ not in ("DATE", "TIME")
+        for w in (t.lower_, t.lemma_.lower())
+    }
     for span in spans:
         for t in span or ():
             told = t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod")
