@@ -271,3 +271,14 @@ def test_spanish_prose_is_still_turned_away() -> None:
     )
     with pytest.raises(InputError, match="Spanish"):
         read_bytes(text.encode(), "nota")
+
+
+def test_arabic_names_with_al_are_not_spanish() -> None:
+    """ "al-Qaeda" and "al-Shabaab" in a short English sentence once read as the Spanish "al"."""
+    text = (
+        "Al-Shabaab, al-Qaeda's branch in East Africa, attacked a military base in Lower Shabelle on Friday."
+    )
+    doc = read_bytes(text.encode(), "short", is_html=False)
+    assert doc.text.startswith("Al-Shabaab")
+    with pytest.raises(InputError, match="Spanish"):
+        read_bytes(b"Los militares dijeron que el ataque fue en la ciudad por la noche con su grupo.", "es")

@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="score the pipeline against a labelled dataset")
     p.add_argument(
-        "dataset", choices=("acled", "event-location", "geoparsing", "ucdp"), help="the format PATH holds"
+        "dataset",
+        choices=("acled", "event-location", "geoparsing", "ucdp", "relations"),
+        help="the format PATH holds",
     )
     p.add_argument("path", help="the dataset file")
     p.add_argument("--limit", type=int, help="take only the first N rows")
@@ -288,7 +290,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         table.add_column("metric")
         table.add_column("value", justify="right")
         for name, value in metrics.items():
-            table.add_row(name, "-" if value is None else str(value))
+            if isinstance(value, dict):  # per-type counts: one row each, "per_relation.alias"
+                for key, inner in value.items():
+                    table.add_row(f"{name}.{key}", str(inner))
+            else:
+                table.add_row(name, "-" if value is None else str(value))
         out_console().print(table)
     return 0
 

@@ -8,6 +8,7 @@ runners so they can be unit-tested without spaCy:
 * `event-location`: sentences labelled with the event's location span; `score_event_location(...)`.
 * `geoparsing`: LGL / GeoWebNews XML articles with toponym spans; `score_geoparsing(...)`.
 * `ucdp`: UCDP GED CSV rows, the source headline as text; `score_ucdp(...)`.
+* `relations`: YAML items of sentences with the relations they state; `score_relations(...)`.
 """
 
 from __future__ import annotations
@@ -590,10 +591,268 @@ def extract_ucdp_row(pipeline: Any, row: dict[str, str]) -> list[dict[str, Any]]
     return [ev.to_dict() for ev in pipeline.extract(doc).events]
 
 
+# ------------------------------------------------------------------------------------------ relations
+
+#: The relation types a gold file may state (the `Relation.relation` vocabulary).
+RELATION_TYPES = (
+    "alias",
+    "member_of",
+    "formerly_member_of",
+    "part_of",
+    "commands",
+    "leads",
+    "reports_to",
+    "backed_by",
+    "trained_by",
+    "loyal_to",
+    "allied_with",
+    "ties_to",
+    "fights",
+)
+#: Relations that read the same both ways: "A allied with B" is "B allied with A".
+SYMMETRIC_RELATIONS = frozenset({"alias", "allied_with", "ties_to", "fights"})
+
+
+def read_relations(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """The items of a relations gold file (YAML list of {id, text, context?, published?, relations}),
+    each relation a mapping {subject, relation, object, qualifier?, date?}; a malformed item is an error,
+    not a silently skipped row, so a typo in the gold never changes the figures unseen."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(str(path), f"cannot read: {err.strerror or err}") from None
+    except yaml.YAMLError as err:
+        raise InputError(str(path), f"not YAML: {err}") from None
+    if not isinstance(data, list):
+        raise InputError(str(path), "a relations file is a YAML list of items")
+    items = []
+    for index, raw in enumerate(data):
+        where = f"item {index + 1}" + (
+            f" ({raw.get('id')})" if isinstance(raw, dict) and raw.get("id") else ""
+        )
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str) or not raw["text"].strip():
+            raise InputError(str(path), f"{where}: needs a non-empty 'text'")
+        relations = raw.get("relations")
+        if not isinstance(relations, list):
+            raise InputError(str(path), f"{where}: needs a 'relations' list ([] for none)")
+        for rel in relations:
+            if not isinstance(rel, dict) or not all(
+                isinstance(rel.get(k), str) for k in ("subject", "object")
+            ):
+                raise InputError(str(path), f"{where}: a relation needs 'subject' and 'object' strings")
+            if rel.get("relation") not in RELATION_TYPES:
+                raise InputError(str(path), f"{where}: unknown relation {rel.get('relation')!r}")
+        published = raw.get("published")
+        items.append(
+            {
+                "id": str(raw.get("id") or index + 1),
+                "text": raw["text"].strip(),
+                "context": (raw.get("context") or "").strip() or None,
+                # YAML reads an unquoted 2021-02-03 as a date; keep every date as its ISO string
+                "published": published.isoformat() if isinstance(published, dt.date) else published,
+                "relations": [
+                    {
+                        "subject": rel["subject"],
+                        "relation": rel["relation"],
+                        "object": rel["object"],
+                        "qualifier": rel.get("qualifier"),
+                        "date": None if rel.get("date") is None else str(rel["date"]),
+                    }
+                    for rel in relations
+                ],
+            }
+        )
+    return items[:limit] if limit is not None else items
+
+
+def _exact_name(gold: str, ours: str) -> bool:
+    return normalize_actor(gold) == normalize_actor(ours)
+
+
+def relation_match(
+    gold: dict[str, Any], ours: dict[str, Any], dictionary: ActorDictionary | None = None
+) -> bool:
+    """Same relation type, and subject and object the same actors (`actor_match`: case-insensitive, or one
+    dictionary entry). An alias relation's alias side must be written the same: through the dictionary
+    every alias of an actor would match every other. Symmetric relations match in either order."""
+    if gold.get("relation") != ours.get("relation"):
+        return False
+    g_subj, g_obj = gold.get("subject") or "", gold.get("object") or ""
+    o_subj, o_obj = ours.get("subject") or "", ours.get("object") or ""
+    if gold["relation"] == "alias":
+
+        def pair_ok(subj: str, obj: str) -> bool:
+            return actor_match(g_subj, subj, dictionary) and _exact_name(g_obj, obj)
+
+    else:
+
+        def pair_ok(subj: str, obj: str) -> bool:
+            return actor_match(g_subj, subj, dictionary) and actor_match(g_obj, obj, dictionary)
+
+    if pair_ok(o_subj, o_obj):
+        return True
+    return gold["relation"] in SYMMETRIC_RELATIONS and pair_ok(o_obj, o_subj)
+
+
+def _match_pairs(
+    golds: list[dict[str, Any]], ours: list[dict[str, Any]], dictionary: ActorDictionary | None
+) -> list[tuple[int, int]]:
+    """A maximum one-to-one matching of gold to predicted relations (augmenting paths): a greedy first-fit
+    could pair a gold relation with the one prediction another gold relation needed, and miscount."""
+    candidates = [[j for j, o in enumerate(ours) if relation_match(g, o, dictionary)] for g in golds]
+    owner: dict[int, int] = {}  # prediction index -> gold index
+
+    def place(i: int, seen: set[int]) -> bool:
+        for j in candidates[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or place(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(golds)):
+        place(i, set())
+    return sorted((i, j) for j, i in owner.items())
+
+
+def _qualifier_words(value: str | None) -> frozenset[str]:
+    return frozenset((value or "").casefold().split())
+
+
+def qualifier_ok(gold: dict[str, Any], ours: dict[str, Any]) -> bool:
+    """The same qualifier words in any order; no qualifier on either side is agreement too."""
+    return _qualifier_words(gold.get("qualifier")) == _qualifier_words(ours.get("qualifier"))
+
+
+def date_ok(gold: dict[str, Any], ours: dict[str, Any]) -> bool:
+    """Our date falls within the gold's stated time: "2019" holds "2019" and "2019-04-02"."""
+    said, got = str(gold.get("date") or ""), str(ours.get("date") or "")
+    return bool(said) and (got == said or got.startswith(said + "-"))
+
+
+def score_relations(
+    golds: list[dict[str, Any]],
+    predictions: list[list[dict[str, Any]]],
+    dictionary: ActorDictionary | None = None,
+) -> dict[str, Any]:
+    """Precision, recall and F1 of predicted relations (`Relation.to_dict()` dicts per item) against the
+    gold items' relations, matched one-to-one within an item by `relation_match`. `qualifier_accuracy` is
+    over matched relations; `date_accuracy` over matched relations whose gold states a time.
+    `per_relation` counts gold, predicted and matched relations of each type."""
+    if len(golds) != len(predictions):
+        raise ValueError(f"{len(golds)} gold items but {len(predictions)} predictions")
+    per: dict[str, dict[str, int]] = {t: {"gold": 0, "predicted": 0, "matched": 0} for t in RELATION_TYPES}
+    n_gold = n_pred = matched = qual_hits = dated = date_hits = clean_empty = empty = 0
+    for item, ours in zip(golds, predictions, strict=True):
+        gold_rels = item["relations"]
+        n_gold += len(gold_rels)
+        n_pred += len(ours)
+        for rel in gold_rels:
+            per.setdefault(rel["relation"], {"gold": 0, "predicted": 0, "matched": 0})["gold"] += 1
+        for rel in ours:
+            per.setdefault(rel.get("relation") or "?", {"gold": 0, "predicted": 0, "matched": 0})[
+                "predicted"
+            ] += 1
+        if not gold_rels:
+            empty += 1
+            clean_empty += not ours
+        for i, j in _match_pairs(gold_rels, ours, dictionary):
+            matched += 1
+            per[gold_rels[i]["relation"]]["matched"] += 1
+            qual_hits += qualifier_ok(gold_rels[i], ours[j])
+            if gold_rels[i].get("date"):
+                dated += 1
+                date_hits += date_ok(gold_rels[i], ours[j])
+    precision = matched / n_pred if n_pred else None
+    recall = matched / n_gold if n_gold else None
+    f1 = (
+        2 * precision * recall / (precision + recall)
+        if precision is not None and recall is not None and precision + recall
+        else (0.0 if precision is not None and recall is not None else None)
+    )
+    return {
+        "relation_precision": None if precision is None else round(precision, 4),
+        "relation_recall": None if recall is None else round(recall, 4),
+        "relation_f1": None if f1 is None else round(f1, 4),
+        "qualifier_accuracy": _ratio(qual_hits, matched),
+        "date_accuracy": _ratio(date_hits, dated),
+        "no_relation_clean": _ratio(clean_empty, empty),  # items stating none where we found none
+        "n": len(golds),
+        "n_gold": n_gold,
+        "n_predicted": n_pred,
+        "n_matched": matched,
+        "per_relation": {t: c for t, c in per.items() if c["gold"] or c["predicted"]},
+    }
+
+
+def _short(rel: dict[str, Any]) -> str:
+    out = f"{rel.get('subject')} {rel.get('relation')} {rel.get('object')}"
+    if rel.get("qualifier"):
+        out += f" [{rel['qualifier']}]"
+    if rel.get("date"):
+        out += f" @{rel['date']}"
+    return out
+
+
+def relation_errors(
+    golds: list[dict[str, Any]],
+    predictions: list[list[dict[str, Any]]],
+    dictionary: ActorDictionary | None = None,
+) -> list[dict[str, Any]]:
+    """Every item with a missed or spurious relation, or a matched one with the wrong qualifier or date."""
+    rows = []
+    for item, ours in zip(golds, predictions, strict=True):
+        gold_rels = item["relations"]
+        pairs = _match_pairs(gold_rels, ours, dictionary)
+        hit_gold, hit_ours = {i for i, _ in pairs}, {j for _, j in pairs}
+        wrong_detail = [
+            {"gold": _short(gold_rels[i]), "ours": _short(ours[j])}
+            for i, j in pairs
+            if not qualifier_ok(gold_rels[i], ours[j])
+            or (gold_rels[i].get("date") and not date_ok(gold_rels[i], ours[j]))
+        ]
+        missed = [_short(r) for i, r in enumerate(gold_rels) if i not in hit_gold]
+        spurious = [_short(r) for j, r in enumerate(ours) if j not in hit_ours]
+        if missed or spurious or wrong_detail:
+            rows.append(
+                {
+                    "id": item.get("id"),
+                    "text": item.get("text"),
+                    "missed": missed,
+                    "spurious": spurious,
+                    "qualifier_or_date": wrong_detail,
+                }
+            )
+    return rows
+
+
+def extract_relations_item(pipeline: Any, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pipeline's relations for one item (its context read first), without those whose evidence lies
+    wholly in the context: the gold lists only what `text` states."""
+    from .ingest import read_bytes
+
+    published = None
+    with contextlib.suppress(TypeError, ValueError):  # an item without a usable date is still scored
+        published = dt.date.fromisoformat(item.get("published") or "")
+    body = f"{item['context']} {item['text']}" if item.get("context") else item["text"]
+    try:
+        doc = read_bytes(body.encode("utf-8"), f"item {item.get('id')}", published=published, is_html=False)
+    except InputError:
+        return []
+    # ingest may tidy whitespace, so find where the scored text begins in the cleaned text
+    offset = doc.text.find(item["text"][:40]) if item.get("context") else 0
+    offset = max(offset, 0)
+    return [r.to_dict() for r in pipeline.extract(doc).relations if r.evidence.end > offset]
+
+
 # ---------------------------------------------------------------------------------------------- runner
 
 
-DATASETS = ("acled", "event-location", "geoparsing", "ucdp")
+DATASETS = ("acled", "event-location", "geoparsing", "ucdp", "relations")
 
 
 def _guarded(func: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
@@ -695,6 +954,16 @@ def run(
             if not evs or score_ucdp([r], [evs], dictionary)["side_match"] != 1
         ]  # fmt: skip
         return metrics, worst[:500]
+    if dataset == "relations":
+        items = read_relations(path, limit)
+        preds, crashed = [], 0
+        for item in each(items):
+            rels, crash = _guarded(extract_relations_item, pipeline, item)
+            preds.append(rels or [])
+            crashed += crash is not None
+        dictionary = ActorDictionary.default()
+        metrics = {**score_relations(items, preds, dictionary), "pipeline_errors": crashed}
+        return metrics, relation_errors(items, preds, dictionary)
     raise InputError(dataset, f"unknown dataset; choose from {', '.join(DATASETS)}")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 
 import spacy
@@ -67,14 +68,23 @@ def _case_sensitive(alias: str) -> bool:
     return len(alias) <= 5 or any(any(c.isupper() for c in word[1:]) for word in alias.split())
 
 
-def _actor_patterns(dictionary: ActorDictionary) -> list[dict]:
+def _split_alias(alias: str) -> list[str]:
+    return alias.replace("-", " - ").replace("'", " ' ").split()
+
+
+def _actor_patterns(
+    dictionary: ActorDictionary, tokenize: Callable[[str], list[str]] = _split_alias
+) -> list[dict]:
+    """Entity-ruler patterns for every dictionary name. `tokenize` must cut a name the way the pipeline
+    cuts text: the tokenizer keeps "Ta'ang" whole and splits "People's" into "People" + "'s", which no
+    fixed rule for apostrophes gets right."""
     patterns: list[dict] = []
     seen: set[str] = set()
     for alias, _entry in dictionary.alias_items():
         if alias in seen or len(alias) < 2:
             continue
         seen.add(alias)
-        words = alias.replace("-", " - ").replace("'", " ' ").split()
+        words = tokenize(alias)
         if _case_sensitive(alias):
             # Acronyms and short names match case-sensitively: "IS" the group, never "is" the verb,
             # "HaD" never "had".
@@ -384,7 +394,9 @@ def build_pipeline(model: str) -> Language:
     ruler = nlp.add_pipe(
         "entity_ruler", name="eventwire_actor_ruler", before="ner", config={"phrase_matcher_attr": None}
     )
-    ruler.add_patterns(_actor_patterns(ActorDictionary.default()))  # type: ignore[attr-defined]
+    ruler.add_patterns(  # type: ignore[attr-defined]
+        _actor_patterns(ActorDictionary.default(), lambda alias: [t.text for t in nlp.tokenizer(alias)])
+    )
     nlp.add_pipe("eventwire_place_fixer", after="ner")
     return nlp
 

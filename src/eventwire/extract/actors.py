@@ -11,6 +11,7 @@ pointing back to one, or an unnamed actor under ACLED's generic names ("Civilian
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -80,19 +81,23 @@ STATE_KINDS = ("military", "police", "government", "intelligence")
 PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 
+# a number may sit inside the long form: "March 23 Movement (M23)"
 _ACRONYM_DEF = re.compile(
-    r"([A-Z][\w'’\-]+(?:\s+(?:of|for|and|the|al|el|de|du|des|la|[A-Z][\w'’\-]+))*)\s+\(([A-Z][A-Za-z\-]{1,7})\)"
+    r"([A-Z][\w'’\-]+(?:\s+(?:of|for|and|the|al|el|de|du|des|la|\d+|[A-Z][\w'’\-]+))*)\s+"
+    r"\(([A-Z][A-Za-z0-9\-]{1,7})\)"
 )
 _ALIAS_STATEMENTS = [
-    # "Daesh is an Arabic acronym for Islamic State", "X is the Arabic name for Y"
+    # "Daesh is an Arabic acronym for Islamic State", "X is the Arabic name for Y", "Hasm, an Arabic acronym
+    # for Harakat Sawa'id Misr"
     re.compile(
-        r"\b(?P<alias>[A-Z][\w'’\- ]{1,40}?) is (?:an|the|a) (?:\w+ ){0,2}"
+        r"\b(?P<alias>[A-Z][\w'’\- ]{1,40}?)(?: is|,) (?:an|the|a) (?:\w+ ){0,2}"
         r"(?:acronym|abbreviation|name|term) for "
         r"(?:the )?(?P<name>[A-Z][\w'’\- ]{1,60}?)(?=[.,;)]|$)"
     ),
     # "X, also known as Y", "X, formerly known as Y", "X (also called Y)"
     re.compile(
-        r"(?P<name>[A-Z][\w'’\- ]{1,60}?),? \(?(?P<former>formerly|also|locally|previously|better)? ?"
+        r"(?P<name>[A-Z][\w'’\- ]{1,60}?),? \(?"
+        r"(?P<former>formerly|also|locally|previously|better|officially|formally)? ?"
         r"(?:known|called|referred to) as (?:the )?(?P<alias>[A-Z][\w'’\- ]{1,50}?)(?=[.,;)]|$)"
     ),
 ]
@@ -182,8 +187,17 @@ class DocumentActors:
         for match in _ACRONYM_DEF.finditer(text):
             long_form, acronym = clean_name(match.group(1)), match.group(2)
             initials = "".join(w[0] for w in re.split(r"[\s\-]+", long_form) if w[:1].isupper())
-            entry = self.dictionary.lookup(long_form, self.year) or self.dictionary.lookup(acronym, self.year)
-            if initials.upper().startswith(acronym.upper()[:2]) or entry is not None:
+            initials_match = initials.upper().startswith(acronym.upper()[:2])
+            entry = self.dictionary.lookup(long_form, self.year)
+            by_acronym = self.dictionary.lookup(acronym, self.year) if entry is None else None
+            if by_acronym is not None and not (
+                initials_match and not _shares_words(long_form, by_acronym.name)
+            ):
+                # a long form the dictionary lacks for a known acronym ("Hashd al-Shaabi (PMF)"); but
+                # "International Space Station (ISS)" spells its own initials and shares no word with the
+                # Islamic State Somalia Province: that acronym is the station's
+                entry = by_acronym
+            if initials_match or entry is not None:
                 canonical = entry.name if entry else long_form
                 self.text_aliases[acronym] = canonical
                 self.text_aliases.setdefault(long_form, canonical)
@@ -209,13 +223,16 @@ class DocumentActors:
                     continue
                 entry = self.dictionary.lookup(name, self.year) or self.dictionary.lookup(alias, self.year)
                 canonical = entry.name if entry else name
-                other = alias if canonical != alias else name
+                # every stated form that is not the canonical name is an alias of it: "Hasm, an Arabic
+                # acronym for Harakat Sawa'id Misr" gives both "Hasm" and the long form for Hasm Movement
+                others = [alias] if canonical == name else [name] if canonical == alias else [alias, name]
                 qualifier = match.groupdict().get("former")
                 qualifier = "formerly" if qualifier in ("formerly", "previously") else None
-                self.text_aliases[other] = canonical
-                self.alias_evidence.append(
-                    (canonical, other, self._evidence(match.start(), match.end()), qualifier)
-                )
+                for other in others:
+                    self.text_aliases[other] = canonical
+                    self.alias_evidence.append(
+                        (canonical, other, self._evidence(match.start(), match.end()), qualifier)
+                    )
 
     def _actor_from_entry(self, entry: ActorEntry) -> Actor:
         actor = self.actors.get(entry.name)
@@ -224,13 +241,15 @@ class DocumentActors:
             self.actors[entry.name] = actor
         return actor
 
-    def lookup_name(self, text: str) -> Actor | None:
-        """A name as written -> its actor: dictionary, an alias the text defined, or one seen already."""
+    def lookup_name(self, text: str, any_year: bool = False) -> Actor | None:
+        """A name as written -> its actor: dictionary, an alias the text defined, or one seen already.
+        `any_year` takes the name as it was when it was used, not as the group was called in the document's
+        year: "a former FARC negotiator" means the FARC, not the party it later became."""
         name = clean_name(text)
         if not name:
             return None
         canonical = self.text_aliases.get(name)
-        entry = self.dictionary.lookup(canonical or name, self.year)
+        entry = self.dictionary.lookup(canonical or name, None if any_year else self.year)
         if entry is None and canonical:
             return self.actors.get(canonical)
         if entry is None:
@@ -281,6 +300,28 @@ class DocumentActors:
         self.mentions.append(
             ActorMention(actor, ent.start_char, ent.end_char, ent.start, ent.end, ent.sent.start)
         )
+
+    def add_found_name(self, start: int, end: int, kind: str) -> ActorMention | None:
+        """A name the NER missed but the parse shows, tokens [start, end): a person ("Ousmane Diallo, 31, a
+        former JNIM militant") or an organisation ("the political group Saoradh")."""
+        span = self.doc[start:end]
+        text = clean_name(span.text)
+        if len(text) < 2:
+            return None
+        actor = self.lookup_name(text)
+        if actor is None and kind == "person":
+            actor = self._person(text)
+        elif actor is None:
+            actor = self.actors.get(text) or Actor(
+                name=text, type=_guess_org_type(text), known=False, country=self._country_in_name(text)
+            )
+            self.actors.setdefault(text, actor)
+        if actor is None:
+            return None
+        actor.mentions.append(self._evidence(span.start_char, span.end_char))
+        mention = ActorMention(actor, span.start_char, span.end_char, start, end, span.sent.start)
+        bisect.insort(self.mentions, mention, key=lambda m: m.start)
+        return mention
 
     def _country_in_name(self, name: str) -> str | None:
         """'Korean Public Service and Transport Workers' Union' -> KOR: a country word in an unknown name."""
@@ -485,6 +526,13 @@ class DocumentActors:
     def named_actors(self) -> list[Actor]:
         """Actors for the output: all named in the text (countries only when something links to them)."""
         return [a for a in self.actors.values() if a.type != "country" or a.mentions]
+
+
+def _shares_words(a: str, b: str) -> bool:
+    """Two names have a capitalised word in common ("Islamic State in Somalia", "Islamic State Somalia
+    Province")."""
+    words = {w.casefold() for w in re.findall(r"[A-Z][\w'’\-]+", a)}
+    return bool(words & {w.casefold() for w in re.findall(r"[A-Z][\w'’\-]+", b)})
 
 
 def _guess_org_type(name: str) -> str:

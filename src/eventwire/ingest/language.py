@@ -14,6 +14,9 @@ from functools import cache
 from eventwire.ingest.wordlists import rows
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# The first part of a hyphenated word is no function word: "al-Qaeda", "el-Sisi" are Arabic names in English
+# copy, not the Spanish "al" and "el".
+_HYPHEN_PREFIX = re.compile(r"\b[^\W\d_]+-(?=[^\W\d_])")
 MIN_WORDS = 8  # below this a text is too short to judge: let it through
 TERSE_WORDS = 40  # below this, a lack of English function words alone is no proof of another language
 ENGLISH_FLOOR = 0.10  # share of English function words under which text is not English (news prose: ~0.3)
@@ -54,7 +57,7 @@ def non_english_reason(text: str) -> str | None:
     if letters and scripts["LATIN"] < 0.5 * letters:
         script = max((s for s in scripts if s != "LATIN"), key=scripts.__getitem__)
         return f"not English: written in {script.title()} script"
-    words = _running_words(sample)[:3000]
+    words = _running_words(_HYPHEN_PREFIX.sub("", sample))[:3000]
     if len(words) < MIN_WORDS:
         return None
     counts = Counter(words)
