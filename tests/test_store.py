@@ -1,4 +1,5 @@
-"""Tests for `eventwire.store`: real SQLite files in temporary directories, extractions built by hand."""
+"""Tests for `eventwire.store`: real databases (SQLite files in temporary directories, and PostgreSQL when
+`EVENTWIRE_TEST_PG_URL` names a server), extractions built by hand."""
 
 from __future__ import annotations
 
@@ -64,8 +65,8 @@ def make_extraction(
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(f"sqlite:///{tmp_path / 'eventwire.db'}") as st:
+def store(db_url: str):
+    with Store(db_url) as st:
         yield st
 
 
@@ -73,11 +74,28 @@ def test_save_then_read_back(store: Store) -> None:
     ex = make_extraction("Heavy fighting broke out in Khartoum on Friday.")
     assert store.save(ex) is True
     assert store.has_document(ex.document.id)
-    assert store.counts() == {"documents": 1, "events": 1, "actors": 1, "relations": 1}
+    assert store.counts() == {"documents": 1, "mentions": 1, "events": 1, "actors": 1, "relations": 1}
 
-    [got] = store.events()
+    [got] = store.mentions()
     expected = ex.events[0].to_dict()
     assert {k: got[k] for k in expected} == expected  # the Event.to_dict() shape, evidence included
+    assert got["title"] == ex.document.title
+
+    # one mention alone: the event says what the mention says, and names it as its only source
+    [event] = store.events()
+    assert got["event_id"] == event["id"]
+    assert {k: event[k] for k in expected if k not in ("id", "evidence")} == {
+        k: expected[k] for k in expected if k not in ("id", "evidence")
+    }
+    assert event["evidence"]["event_type"] == {
+        "document_id": ex.document.id,
+        "mention_id": ex.events[0].id,
+        **ex.events[0].evidence["event_type"].to_dict(),
+    }
+    assert event["number_of_sources"] == 1
+    [source] = event["sources"]
+    assert source["mention_id"] == ex.events[0].id and source["publisher"] == "Daily Wire"
+    got = event
     assert got["title"] == ex.document.title
     assert got["publisher"] == "Daily Wire"
     assert got["published"] == "2024-03-02"
@@ -105,7 +123,7 @@ def test_failure_mid_save_leaves_nothing(store: Store, monkeypatch: pytest.Monke
     monkeypatch.setattr(Store, "_insert_relations", boom)
     with pytest.raises(RuntimeError):
         store.save(ex)
-    assert store.counts() == {"documents": 0, "events": 0, "actors": 0, "relations": 0}
+    assert store.counts() == {"documents": 0, "mentions": 0, "events": 0, "actors": 0, "relations": 0}
     assert not store.has_document(ex.document.id)
 
     monkeypatch.undo()
@@ -209,8 +227,8 @@ def test_duplicate_event_ids_in_one_extraction_keep_the_first(store: Store) -> N
     assert store.counts()["events"] == 1
 
 
-def test_reopen_existing_database(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'ew.db'}"
+def test_reopen_existing_database(db_url: str) -> None:
+    url = db_url
     with Store(url) as st:
         st.save(make_extraction("Persisted across opens."))
     with Store(url, create=False) as st:
@@ -218,8 +236,8 @@ def test_reopen_existing_database(tmp_path: Path) -> None:
         assert st.events()[0]["created_at"].endswith("+00:00")
 
 
-def test_sqlite_pragmas(store: Store) -> None:
-    with store.engine.connect() as conn:
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'ew.db'}") as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
@@ -315,6 +333,14 @@ def test_locked_database_on_open(tmp_path: Path) -> None:
         other.execute("ROLLBACK")
         other.close()
     assert "locked by another process" in _one_line(err, path)
+
+
+def test_unreachable_postgresql_server_is_one_line() -> None:
+    url = "postgresql://eventwire:secret@127.0.0.1:1/eventwire"  # nothing listens on port 1
+    with pytest.raises(StoreError) as err:
+        Store(url)
+    message = str(err.value)
+    assert "\n" not in message and "127.0.0.1:1" in message and "secret" not in message
 
 
 def test_bad_url() -> None:

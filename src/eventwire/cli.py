@@ -56,8 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", type=_date)
     p.add_argument("--db", type=_db_url, default=None, help=f"database URL (default {DEFAULT_DB})")
 
-    p = sub.add_parser("events", help="list stored events")
+    p = sub.add_parser("events", help="list stored events (each merged from all its reports)")
     p.add_argument("--db", type=_db_url, default=None)
+    p.add_argument(
+        "--mentions", action="store_true", help="list event mentions (one per report) instead of events"
+    )
     p.add_argument("--country")
     p.add_argument("--type", dest="event_type")
     p.add_argument("--since")
@@ -147,7 +150,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     store = Store(settings.db_url)
     pipeline = Pipeline(settings)
     sources = list(iter_paths(list(args.paths)))
-    stored = skipped = failed = events = 0
+    stored = skipped = failed = mentions = 0
     with Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -169,27 +172,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 result = pipeline.extract(doc)
                 if store.save(result):
                     stored += 1
-                    events += len(result.events)
+                    mentions += len(result.events)
                 else:
                     skipped += 1
             progress.advance(task)
     counts = store.counts()
     store.close()
     err_console.print(
-        f"ingested {stored} document(s) with {events} event(s); {skipped} already stored; {failed} failed. "
-        f"Database now holds {counts['documents']} documents, {counts['events']} events, "
-        f"{counts['actors']} actors, {counts['relations']} relations ({settings.db_url})."
+        f"ingested {stored} document(s) with {mentions} event mention(s); {skipped} already stored; "
+        f"{failed} failed. Database now holds {counts['documents']} documents, {counts['mentions']} event "
+        f"mentions in {counts['events']} events, {counts['actors']} actors, {counts['relations']} relations "
+        f"({settings.db_url})."
     )
     return 1 if failed and not (stored or skipped) else 0
 
 
 def events_table(events: list[dict], title: str | None = None) -> Table:
+    """Events or mentions as a table; merged events get a column with their number of sources."""
     table = Table(title=title, show_lines=False, header_style="bold")
-    columns = ("date", "event type", "sub-event type", "actor 1", "actor 2", "location", "country", "fat.")
+    columns = ["date", "event type", "sub-event type", "actor 1", "actor 2", "location", "country", "fat."]
+    merged = any("number_of_sources" in ev for ev in events)
+    if merged:
+        columns.append("sources")
     for column in columns:
         table.add_column(column, overflow="fold")
     for ev in events:
-        table.add_row(
+        cells = [
             (ev.get("event_date") or "?")
             + (f" (p{ev.get('time_precision')})" if ev.get("time_precision") != 1 else ""),
             ev["event_type"],
@@ -199,7 +207,10 @@ def events_table(events: list[dict], title: str | None = None) -> Table:
             ev.get("location") or "",
             ev.get("country") or "",
             str(ev.get("fatalities") or 0),
-        )
+        ]
+        if merged:
+            cells.append(str(ev.get("number_of_sources") or 0))
+        table.add_row(*cells)
     return table
 
 
@@ -209,7 +220,8 @@ def cmd_events(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store = Store(settings.db_url, create=False)
-    rows = store.events(
+    query = store.mentions if args.mentions else store.events
+    rows = query(
         country=args.country,
         event_type=args.event_type,
         since=args.since,
@@ -223,7 +235,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         write_acled_csv(rows, sys.stdout)
     else:
-        out_console().print(events_table(rows, title=f"{len(rows)} event(s) in {settings.db_url}"))
+        what = "event mention(s)" if args.mentions else "event(s)"
+        out_console().print(events_table(rows, title=f"{len(rows)} {what} in {settings.db_url}"))
     return 0
 
 

@@ -75,8 +75,10 @@ def _timestamp(created_at: str | None) -> int | None:
 
 
 def _source(event: dict[str, Any]) -> str:
-    # ACLED lists every source of an event, separated by "; ": here the publisher and the wire it carried.
-    names = [event.get("publisher"), event.get("wire_source")]
+    # ACLED lists every source of an event, separated by "; ": each report's publisher and the wire it
+    # carried (a merged event lists all its reports in `sources`; a mention is its own one source).
+    reports = event.get("sources") or [event]
+    names = [name for r in reports for name in (r.get("publisher"), r.get("wire_source"))]
     return "; ".join(dict.fromkeys(n.strip() for n in names if n and n.strip()))
 
 

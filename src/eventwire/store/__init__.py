@@ -1,6 +1,7 @@
-"""Persistence: the SQLAlchemy schema and the `Store` that writes extractions and reads events back."""
+"""Persistence: the SQLAlchemy schema, its Alembic migrations, and the `Store` that writes extractions
+(mentions clustered into events) and reads them back."""
 
 from eventwire.store.database import DEFAULT_BUSY_TIMEOUT, Store
-from eventwire.store.schema import metadata
+from eventwire.store.schema import SCHEMA_REVISION, metadata
 
-__all__ = ["DEFAULT_BUSY_TIMEOUT", "Store", "metadata"]
+__all__ = ["DEFAULT_BUSY_TIMEOUT", "SCHEMA_REVISION", "Store", "metadata"]

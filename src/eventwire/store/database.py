@@ -1,14 +1,22 @@
-"""`Store`: opens the database, writes one `Extraction` per transaction, and answers the queries the CLI and
-the exporters need.
+"""`Store`: opens (creating or upgrading) the database, writes one `Extraction` per transaction with its
+mentions clustered into events, and answers the queries the CLI and the exporters need.
 
-SQLite is the default backend; everything goes through SQLAlchemy Core with the portable schema in
-`schema.py`, so PostgreSQL only needs its driver. Every database failure the user can cause (missing
-directory, unwritable file, a file that is not a database, a lock held by another process) leaves this
-module as a one-line `StoreError` naming the database.
+SQLite is the default backend and PostgreSQL (psycopg) the one for teams; everything goes through SQLAlchemy
+Core with the portable schema in `schema.py`, built by the Alembic scripts in `migrations/`. Every database
+failure the user can cause (missing directory, unwritable file, a file that is not a database, a lock held
+by another process, a file deleted while in use, a server that refuses) leaves this module as a one-line
+`StoreError` naming the database.
+
+Each document is written in one transaction together with the clustering of its mentions, so a document
+and its effect on the events are stored whole or not at all: an ingest killed at any point and run again
+ends with the database one clean run gives. On PostgreSQL, writers take a transaction-scoped advisory lock,
+so two processes ingesting at once see each other's events and never create the same event or document
+twice; reading is never blocked.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from eventwire.errors import InputError, StoreError
 from eventwire.model import ACLED_FIELDS, Actor, Event, Extraction
+from eventwire.resolve import dedup
 from eventwire.store import schema as s
 
 #: Seconds SQLite waits for another writer before giving up with "database is locked".
@@ -28,6 +37,11 @@ DEFAULT_BUSY_TIMEOUT = 5.0
 
 _DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CHUNK = 500  # ids per IN (...) query: well under every backend's bound-parameter limit
+#: PostgreSQL advisory lock key that serialises writers (and migrations): "evwr" in ASCII.
+_PG_WRITE_LOCK = 0x65767772
+_MIGRATIONS = Path(__file__).with_name("migrations")
+#: Columns an event mention and a merged event share.
+_MERGED_FIELDS = (*ACLED_FIELDS, "confidence")
 
 
 def _utcnow() -> datetime:
@@ -49,22 +63,28 @@ class Store:
             parsed = sa.engine.make_url(url)
         except sa.exc.ArgumentError as exc:
             raise StoreError(f"{url}: not a database URL ({_first_line(exc)})") from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            # SQLAlchemy's default PostgreSQL driver is psycopg2; eventwire ships with psycopg 3.
+            parsed = parsed.set(drivername="postgresql+psycopg")
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         # Messages name what the user typed: the file for SQLite, the URL without its password otherwise.
         self.where = (parsed.database or ":memory:") if self.is_sqlite else parsed.render_as_string(True)
+        self._file: Path | None = None
+        self._file_id: tuple[int, int] | None = None
         if self.is_sqlite:
             self._check_sqlite_path(parsed.database, create)
         self.engine = self._make_engine(parsed)
         try:
+            if self.is_sqlite:
+                self._set_wal()
+            # Reading the revision needs no lock; only a database that must change takes the writers' lock
+            # (and is checked again under it: another process may have migrated it meanwhile).
             with self._connect() as conn:
-                if self.is_sqlite:
-                    # WAL lets readers work while a writer holds the lock; the mode is stored in the file.
-                    # This first statement also proves the file is a database at all.
-                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-                if create:
-                    s.metadata.create_all(conn)
-                elif not sa.inspect(conn).has_table("documents"):
-                    raise StoreError(f"{self.where}: not an eventwire database (no documents table)")
+                current = self._revision(conn, create)
+            if current != s.SCHEMA_REVISION:
+                with self._connect(write=True) as conn:
+                    self._migrate(conn, create)
+            self._cluster_pending()
         except BaseException:
             self.engine.dispose()
             raise
@@ -85,6 +105,7 @@ class Store:
             raise StoreError(f"{self.where}: {parent} is not a directory")
         if not create and not path.exists():
             raise StoreError(f"{self.where}: no such database")
+        self._file = path
 
     def _make_engine(self, parsed: sa.URL) -> Engine:
         try:
@@ -96,14 +117,73 @@ class Store:
             raise StoreError(f"{self.where}: cannot use this database ({_first_line(exc)})") from None
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+            # pysqlite only opens a transaction before DML, so DDL (migrations) and the reads before a
+            # write would run outside it; take transactions over and begin them ourselves.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             try:
                 cur.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite, and set per connection
             finally:
                 cur.close()
 
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            # A writer takes the write lock up front (waiting up to the busy timeout), so a transaction
+            # that reads before it writes can never find its snapshot overtaken by another writer.
+            conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
         return engine
+
+    def _set_wal(self) -> None:
+        """WAL lets readers work while a writer holds the lock; the mode is stored in the file. This first
+        statement also proves the file is a database at all. It must run outside any transaction."""
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                cur = raw.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.close()
+            finally:
+                raw.close()
+        except Exception as exc:  # sqlite3 errors, not yet wrapped by SQLAlchemy here
+            raise self._error(exc) from None
+        if self._file is not None:
+            st = self._file.stat()
+            self._file_id = (st.st_dev, st.st_ino)
+
+    def _revision(self, conn: Connection, create: bool) -> str | None:
+        """The schema revision stored (None: no alembic_version table); refuses a foreign database."""
+        inspector = sa.inspect(conn)
+        if not create and not inspector.has_table("documents"):
+            raise StoreError(f"{self.where}: not an eventwire database (no documents table)")
+        if not inspector.has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+    def _migrate(self, conn: Connection, create: bool) -> None:
+        """Bring the schema to `SCHEMA_REVISION` with the packaged Alembic scripts. A database made before
+        migrations existed (tables, no alembic_version) holds revision 0001 and is stamped so first."""
+        current = self._revision(conn, create)
+        if current == s.SCHEMA_REVISION:
+            return
+        has_documents = sa.inspect(conn).has_table("documents")
+        from alembic import command
+        from alembic.config import Config
+        from alembic.util.exc import CommandError
+
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        config.attributes["connection"] = conn
+        try:
+            if has_documents and current is None:
+                command.stamp(config, "0001")
+            command.upgrade(config, "head")
+        except CommandError as exc:  # e.g. a revision written by a newer eventwire
+            raise StoreError(
+                f"{self.where}: cannot upgrade the schema from revision {current} ({_first_line(exc)}); "
+                f"this eventwire knows revisions up to {s.SCHEMA_REVISION}"
+            ) from None
 
     # -- error mapping -----------------------------------------------------------------------------------
 
@@ -120,36 +200,72 @@ class Store:
             return StoreError(f"{self.where}: not a database file (file is not a database)")
         if "readonly database" in low or "read-only" in low:
             return StoreError(f"{prefix}database is read-only (check the file's permissions)")
-        if "unable to open database file" in low:
+        if "unable to open database file" in low or "disk i/o error" in low:
             return StoreError(f"{prefix}cannot open the database file (check the directory's permissions)")
+        if "connection refused" in low or "could not connect" in low or "connection failed" in low:
+            return StoreError(f"{prefix}cannot connect to the database server ({cause})")
         return StoreError(f"{prefix}{cause}")
 
-    @contextmanager
-    def _connect(self) -> Iterator[Connection]:
-        """A connection in a transaction: committed on success, rolled back on any exception."""
+    def _check_file(self) -> None:
+        """SQLite keeps writing into a database file deleted or replaced under it, and the writes are lost
+        with the file; refuse instead, before and after every transaction's work."""
+        if self._file is None or self._file_id is None:
+            return
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            st = self._file.stat()
+        except OSError:
+            raise StoreError(
+                f"{self.where}: the database file vanished while in use (deleted or moved); "
+                "nothing more was written"
+            ) from None
+        if (st.st_dev, st.st_ino) != self._file_id:
+            raise StoreError(
+                f"{self.where}: the database file was replaced while in use; nothing more was written"
+            )
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        """A connection in a transaction: committed on success, rolled back on any exception. A write
+        transaction holds the write lock from its first statement (SQLite) or the writers' advisory lock
+        (PostgreSQL) until it ends."""
+        self._check_file()
+        try:
+            with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    conn.execution_options(sqlite_begin="BEGIN IMMEDIATE" if write else "BEGIN")
+                with conn.begin():
+                    if write and not self.is_sqlite and conn.dialect.name == "postgresql":
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_WRITE_LOCK)))
+                    yield conn
+                    if write:
+                        self._check_file()  # inside the transaction: a vanished file rolls it back
         except sa.exc.SQLAlchemyError as exc:  # OperationalError, DatabaseError, IntegrityError ...
             raise self._error(exc) from None
 
     # -- writing -----------------------------------------------------------------------------------------
 
     def save(self, extraction: Extraction) -> bool:
-        """Write one document with all it yielded, in one transaction.
+        """Write one document with all it yielded, and cluster its event mentions into events, in one
+        transaction.
 
         Returns False, writing nothing, when the document is already stored. On any failure the transaction
-        is rolled back, so a document is either stored whole or not at all.
+        is rolled back, so a document is either stored whole (with its place in the events) or not at all.
         """
         doc_id = extraction.document.id
         if self.has_document(doc_id):
             return False
         try:
-            with self._connect() as conn:
+            with self._connect(write=True) as conn:
+                # Writers are serialised from here on: this answer cannot go stale before the commit.
+                if _document_exists(conn, doc_id):
+                    return False
+                now = _utcnow()
                 self._insert_document(conn, extraction)
                 self._upsert_actors(conn, extraction.actors)
-                self._insert_events(conn, extraction)
+                mention_ids = self._insert_mentions(conn, extraction, now)
                 self._insert_relations(conn, extraction)
+                for mention_id in mention_ids:
+                    self._cluster_mention(conn, mention_id, now)
         except StoreError:
             # Another process may have stored the same document between our check and our insert.
             if self.has_document(doc_id):
@@ -220,28 +336,28 @@ class Store:
             if new:
                 conn.execute(s.actor_aliases.insert(), [{"actor_id": actor_id, "alias": a} for a in new])
 
-    def _insert_events(self, conn: Connection, extraction: Extraction) -> None:
-        now = _utcnow()
-        seen: set[str] = set()
+    def _insert_mentions(self, conn: Connection, extraction: Extraction, now: datetime) -> list[str]:
+        """Store the document's event mentions as extracted; returns their ids in document order."""
+        seen: list[str] = []
         rows: list[dict[str, Any]] = []
         spans: list[dict[str, Any]] = []
         skipped: list[str] = []
         for event in extraction.events:
-            # Event ids hash (document, type, sub-type, trigger offset); two events without a trigger can
-            # collide. Keep the first rather than losing the whole document to a primary-key error.
+            # Mention ids hash (document, type, sub-type, trigger offset); two mentions without a trigger
+            # can collide. Keep the first rather than losing the whole document to a primary-key error.
             if event.id in seen:
                 skipped.append(event.id)
                 continue
-            seen.add(event.id)
-            rows.append(_event_row(event, now))
+            seen.append(event.id)
+            rows.append(_mention_row(event, now))
             spans.extend(
-                {"event_id": event.id, "field": name, "start": ev.start, "end": ev.end, "text": ev.text}
+                {"mention_id": event.id, "field": name, "start": ev.start, "end": ev.end, "text": ev.text}
                 for name, ev in event.evidence.items()
             )
         if rows:
-            conn.execute(s.events.insert(), rows)
+            conn.execute(s.mentions.insert(), rows)
         if spans:
-            conn.execute(s.evidence.insert(), spans)
+            conn.execute(s.mention_evidence.insert(), spans)
         if skipped:
             conn.execute(
                 s.document_warnings.insert(),
@@ -250,6 +366,7 @@ class Store:
                     for i in skipped
                 ],
             )
+        return seen
 
     def _insert_relations(self, conn: Connection, extraction: Extraction) -> None:
         doc_id = extraction.document.id
@@ -274,12 +391,163 @@ class Store:
         if rows:
             conn.execute(s.relations.insert(), list(rows.values()))
 
+    # -- clustering --------------------------------------------------------------------------------------
+
+    def _cluster_mention(self, conn: Connection, mention_id: str, now: datetime) -> str:
+        """Put one stored mention into the event it tells (or a new one) and re-merge that event.
+        Returns the event id. Runs inside the writer's transaction; statements are prepared once per
+        process (`_SQL`), since this runs for every mention and must stay fast."""
+        mention = conn.execute(_SQL.mention, {"mention_key": mention_id}).mappings().one()
+        # The document's own reading already decided which of its mentions are one event.
+        taken = set(conn.execute(_SQL.document_events, {"document_key": mention["document_id"]}).scalars())
+        candidates = [e for e in self._candidates(conn, mention) if e["id"] not in taken]
+        match = dedup.best_match(mention, candidates)
+        if match is not None:
+            event_id = str(match["id"])
+            conn.execute(_SQL.set_event, {"mention_key": mention_id, "event_id": event_id})
+            self._refresh_event(conn, event_id, now)
+            return event_id
+        # A new event: it says what its one mention says.
+        event_id = hashlib.sha256(f"event|{mention_id}".encode()).hexdigest()[:24]
+        spans = conn.execute(_SQL.mention_evidence, {"mention_key": mention_id}).mappings()
+        alone = {**mention, "evidence": {r["field"]: dict(r) for r in spans}}
+        merged = dedup.merge([alone])
+        conn.execute(
+            s.events.insert(),
+            {"id": event_id, **self._event_values(merged, now), "created_at": now},
+        )
+        conn.execute(_SQL.set_event, {"mention_key": mention_id, "event_id": event_id})
+        self._write_event_evidence(conn, event_id, merged, {mention_id: alone})
+        return event_id
+
+    def _candidates(self, conn: Connection, mention: Any) -> list[Any]:
+        """Blocking: the stored events of the mention's country and type whose date windows meet its own.
+        The index on (block, event_type, day_lo) makes this a short range scan whatever the table's size."""
+        params = {
+            "block_key": dedup.block_key(mention["iso3"], mention["country"]),
+            "type_key": mention["event_type"],
+        }
+        window = dedup.date_window(mention["event_date"], mention["time_precision"])
+        if window is None:
+            return list(conn.execute(_SQL.undated_candidates, params).mappings())
+        lo, hi = window
+        # day_lo >= lo - MAX_WINDOW bounds the scan: no window is wider, so none starting earlier reaches lo.
+        params.update(lo_bound=lo - dedup.MAX_WINDOW, hi=hi, lo=lo)
+        return list(conn.execute(_SQL.dated_candidates, params).mappings())
+
+    def _event_mentions(self, conn: Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each event's mentions in report order, each with its document's metadata and its evidence spans.
+        Report order is the publication date (undated last), then the document id: an arbitrary but fixed
+        order for reports of one day, so the merge never depends on which process stored what first."""
+        m, d = s.mentions, s.documents
+        out: dict[str, list[dict[str, Any]]] = {}
+        mention_ids: list[str] = []
+        for i in range(0, len(event_ids), _CHUNK):
+            query = (
+                sa.select(
+                    m, d.c.title, d.c.publisher, d.c.wire_source, d.c.published, d.c.url, d.c.source_path
+                )
+                .join(d, m.c.document_id == d.c.id)
+                .where(m.c.event_id.in_(event_ids[i : i + _CHUNK]))
+                .order_by(d.c.published.asc().nulls_last(), d.c.id, m.c.id)
+            )
+            for row in conn.execute(query).mappings():
+                out.setdefault(row["event_id"], []).append({**row, "evidence": {}})
+                mention_ids.append(row["id"])
+        spans = self._evidence_for(conn, s.mention_evidence, s.mention_evidence.c.mention_id, mention_ids)
+        for mentions in out.values():
+            for mention in mentions:
+                mention["evidence"] = spans.get(mention["id"], {})
+        return out
+
+    def _refresh_event(self, conn: Connection, event_id: str, now: datetime) -> None:
+        """Re-merge an event from all its mentions: fields, evidence, sources and blocking keys."""
+        rows = conn.execute(_SQL.event_mentions, {"event_key": event_id}).mappings().all()
+        if not rows:
+            conn.execute(s.events.delete().where(s.events.c.id == event_id))
+            return
+        spans: dict[str, dict[str, Any]] = {}
+        for span in conn.execute(_SQL.event_mention_evidence, {"event_key": event_id}).mappings():
+            spans.setdefault(span["mention_id"], {})[span["field"]] = dict(span)
+        mentions = [{**row, "evidence": spans.get(row["id"], {})} for row in rows]
+        merged = dedup.merge(mentions)
+        conn.execute(_SQL.update_event, {"event_key": event_id, **self._event_values(merged, now)})
+        conn.execute(_SQL.delete_event_evidence, {"event_key": event_id})
+        self._write_event_evidence(conn, event_id, merged, {m["id"]: m for m in mentions})
+
+    @staticmethod
+    def _event_values(merged: dedup.MergedEvent, now: datetime) -> dict[str, Any]:
+        fields = merged.fields
+        window = dedup.date_window(fields["event_date"], fields["time_precision"])
+        return {
+            **{name: fields[name] for name in _MERGED_FIELDS},
+            "number_of_sources": merged.number_of_sources,
+            "block": dedup.block_key(fields["iso3"], fields["country"]),
+            "day_lo": window[0] if window else None,
+            "day_hi": window[1] if window else None,
+            "updated_at": now,
+        }
+
+    @staticmethod
+    def _write_event_evidence(
+        conn: Connection, event_id: str, merged: dedup.MergedEvent, by_id: dict[str, dict[str, Any]]
+    ) -> None:
+        rows = []
+        for name, (mention_id, key) in merged.evidence.items():
+            span = by_id[mention_id]["evidence"][key]
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "field": name,
+                    "mention_id": mention_id,
+                    "document_id": by_id[mention_id]["document_id"],
+                    "start": span["start"],
+                    "end": span["end"],
+                    "text": span["text"],
+                }
+            )
+        if rows:
+            conn.execute(s.event_evidence.insert(), rows)
+
+    def _cluster_pending(self) -> None:
+        """Cluster mentions that have no event yet: those a migration carried over from a database that
+        had no events. One document per transaction, in report order, like an ingest."""
+        m, d = s.mentions, s.documents
+        with self._connect() as conn:
+            pending = conn.execute(sa.select(m.c.id).where(m.c.event_id.is_(None)).limit(1)).first()
+        if pending is None:
+            return
+        with self._connect() as conn:
+            documents = list(
+                conn.execute(
+                    sa.select(d.c.id)
+                    .where(d.c.id.in_(sa.select(m.c.document_id).where(m.c.event_id.is_(None))))
+                    .order_by(d.c.published.asc().nulls_last(), d.c.id)
+                ).scalars()
+            )
+        for doc_id in documents:
+            with self._connect(write=True) as conn:
+                ids = list(
+                    conn.execute(
+                        sa.select(m.c.id)
+                        .where(m.c.document_id == doc_id, m.c.event_id.is_(None))
+                        .order_by(m.c.id)
+                    ).scalars()
+                )
+                spans = self._evidence_for(conn, s.mention_evidence, s.mention_evidence.c.mention_id, ids)
+                now = _utcnow()
+                for mention_id in ids:
+                    toll = spans.get(mention_id, {}).get("fatalities", {}).get("text")
+                    conn.execute(
+                        m.update().where(m.c.id == mention_id).values(toll_update=dedup.is_toll_update(toll))
+                    )
+                    self._cluster_mention(conn, mention_id, now)
+
     # -- reading -----------------------------------------------------------------------------------------
 
     def has_document(self, doc_id: str) -> bool:
         with self._connect() as conn:
-            found = conn.execute(sa.select(s.documents.c.id).where(s.documents.c.id == doc_id)).first()
-        return found is not None
+            return _document_exists(conn, doc_id)
 
     def events(
         self,
@@ -290,60 +558,63 @@ class Store:
         actor: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Stored events as `Event.to_dict()` dicts plus their document's title, publisher, published date,
-        wire source, URL and source path; sorted by event date (undated last), then id.
+        """Stored events (each merged from its mentions), sorted by event date (undated last), then id.
+
+        Each dict has the `Event.to_dict()` fields with the merged values; `evidence` maps a field to the
+        span it came from, with that span's `document_id` and `mention_id`; `number_of_sources` and
+        `sources` (one per report: document metadata and the mention's own evidence, in report order);
+        `document_id`, `title`, `publisher`, `wire_source`, `published`, `url` and `source_path` are the
+        first report's.
 
         `country` matches the country name (case-insensitive) or ISO3 code; `event_type` is case-insensitive;
         `since`/`until` take YYYY, YYYY-MM or YYYY-MM-DD and are inclusive (until=2024-03 keeps all of
         March); `actor` is a case-insensitive substring of actor1, actor2 or either associated actor.
         """
-        e, d = s.events, s.documents
-        query = sa.select(
-            e,
-            d.c.title,
-            d.c.publisher,
-            d.c.wire_source,
-            d.c.published,
-            d.c.url,
-            d.c.source_path,
-        ).join(d, e.c.document_id == d.c.id)
-        if country:
-            query = query.where(
-                sa.or_(
-                    sa.func.lower(e.c.country) == country.strip().lower(), e.c.iso3 == country.strip().upper()
-                )
-            )
-        if event_type:
-            query = query.where(sa.func.lower(e.c.event_type) == event_type.strip().lower())
-        if since:
-            # ISO dates compare as text, and a prefix sorts before every date it starts.
-            query = query.where(e.c.event_date >= _check_date("since", since))
-        if until:
-            until = _check_date("until", until)
-            query = query.where(sa.func.substr(e.c.event_date, 1, len(until)) <= until)
-        if actor:
-            columns = (e.c.actor1, e.c.actor2, e.c.assoc_actor_1, e.c.assoc_actor_2)
-            query = query.where(sa.or_(*(c.icontains(actor.strip(), autoescape=True) for c in columns)))
-        query = query.order_by(e.c.event_date.asc().nulls_last(), e.c.id)
-        if limit is not None:
-            query = query.limit(max(0, limit))
-
+        e = s.events
+        query = _filtered(sa.select(e), e, country, event_type, since, until, actor, limit)
         with self._connect() as conn:
             rows = conn.execute(query).mappings().all()
-            spans = self._evidence_for(conn, [r["id"] for r in rows])
-        return [_event_dict(r, spans.get(r["id"], {})) for r in rows]
+            ids = [r["id"] for r in rows]
+            spans = self._evidence_for(conn, s.event_evidence, s.event_evidence.c.event_id, ids, extra=True)
+            mentions = self._event_mentions(conn, ids)
+        return [_event_dict(r, spans.get(r["id"], {}), mentions.get(r["id"], [])) for r in rows]
 
-    def _evidence_for(self, conn: Connection, ids: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    def mentions(
+        self,
+        country: str | None = None,
+        event_type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        actor: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored event mentions, one per event a document told, as extracted: `Event.to_dict()` dicts plus
+        `event_id` (the event it belongs to) and its document's title, publisher, published date, wire
+        source, URL and source path. Filters and order as in `events()`."""
+        m, d = s.mentions, s.documents
+        query = sa.select(
+            m, d.c.title, d.c.publisher, d.c.wire_source, d.c.published, d.c.url, d.c.source_path
+        ).join(d, m.c.document_id == d.c.id)
+        query = _filtered(query, m, country, event_type, since, until, actor, limit)
+        with self._connect() as conn:
+            rows = conn.execute(query).mappings().all()
+            spans = self._evidence_for(
+                conn, s.mention_evidence, s.mention_evidence.c.mention_id, [r["id"] for r in rows]
+            )
+        return [_mention_dict(r, spans.get(r["id"], {})) for r in rows]
+
+    def _evidence_for(
+        self, conn: Connection, table: sa.Table, key: sa.Column, ids: list[str], extra: bool = False
+    ) -> dict[str, dict[str, dict[str, Any]]]:
+        """key value -> field -> span; `extra` adds the document and mention each span points into."""
         out: dict[str, dict[str, dict[str, Any]]] = {}
-        ev = s.evidence
         for i in range(0, len(ids), _CHUNK):
-            query = sa.select(ev).where(ev.c.event_id.in_(ids[i : i + _CHUNK])).order_by(ev.c.id)
+            query = sa.select(table).where(key.in_(ids[i : i + _CHUNK])).order_by(table.c.id)
             for row in conn.execute(query).mappings():
-                out.setdefault(row["event_id"], {})[row["field"]] = {
-                    "start": row["start"],
-                    "end": row["end"],
-                    "text": row["text"],
-                }
+                span = {"start": row["start"], "end": row["end"], "text": row["text"]}
+                if extra:
+                    span = {"document_id": row["document_id"], "mention_id": row["mention_id"], **span}
+                out.setdefault(row[key.name], {})[row["field"]] = span
         return out
 
     def actors(self, name: str | None = None) -> list[dict[str, Any]]:
@@ -398,7 +669,13 @@ class Store:
         ]
 
     def counts(self) -> dict[str, int]:
-        tables = {"documents": s.documents, "events": s.events, "actors": s.actors, "relations": s.relations}
+        tables = {
+            "documents": s.documents,
+            "mentions": s.mentions,
+            "events": s.events,
+            "actors": s.actors,
+            "relations": s.relations,
+        }
         with self._connect() as conn:
             return {
                 name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
@@ -418,6 +695,44 @@ class Store:
 # -- helpers ---------------------------------------------------------------------------------------------
 
 
+class _SQL:
+    """The clustering statements, built once: building a statement costs more than running it here."""
+
+    m, e, d, me = s.mentions, s.events, s.documents, s.mention_evidence
+    mention = sa.select(m).where(m.c.id == sa.bindparam("mention_key"))
+    mention_evidence = sa.select(me).where(me.c.mention_id == sa.bindparam("mention_key"))
+    document_events = sa.select(m.c.event_id).where(
+        m.c.document_id == sa.bindparam("document_key"), m.c.event_id.is_not(None)
+    )
+    set_event = m.update().where(m.c.id == sa.bindparam("mention_key"))
+    _block = sa.select(e).where(
+        e.c.block == sa.bindparam("block_key"), e.c.event_type == sa.bindparam("type_key")
+    )
+    undated_candidates = _block.where(e.c.day_lo.is_(None))
+    dated_candidates = _block.where(
+        e.c.day_lo >= sa.bindparam("lo_bound"),
+        e.c.day_lo <= sa.bindparam("hi"),
+        e.c.day_hi >= sa.bindparam("lo"),
+    )
+    # report order: see Store._event_mentions
+    event_mentions = (
+        sa.select(m, d.c.published)
+        .join(d, m.c.document_id == d.c.id)
+        .where(m.c.event_id == sa.bindparam("event_key"))
+        .order_by(d.c.published.asc().nulls_last(), d.c.id, m.c.id)
+    )
+    event_mention_evidence = (
+        sa.select(me)
+        .join(m, me.c.mention_id == m.c.id)
+        .where(m.c.event_id == sa.bindparam("event_key"))
+        .order_by(me.c.id)
+    )
+    update_event = e.update().where(e.c.id == sa.bindparam("event_key"))
+    delete_event_evidence = s.event_evidence.delete().where(
+        s.event_evidence.c.event_id == sa.bindparam("event_key")
+    )
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
@@ -430,26 +745,106 @@ def _check_date(option: str, value: str) -> str:
     return value
 
 
-def _event_row(event: Event, created_at: datetime) -> dict[str, Any]:
+def _document_exists(conn: Connection, doc_id: str) -> bool:
+    return conn.execute(sa.select(s.documents.c.id).where(s.documents.c.id == doc_id)).first() is not None
+
+
+def _filtered(
+    query: sa.Select,
+    table: sa.Table,
+    country: str | None,
+    event_type: str | None,
+    since: str | None,
+    until: str | None,
+    actor: str | None,
+    limit: int | None,
+) -> sa.Select:
+    """The events/mentions filters (see `Store.events`) and their order, on either table."""
+    t = table.c
+    if country:
+        query = query.where(
+            sa.or_(sa.func.lower(t.country) == country.strip().lower(), t.iso3 == country.strip().upper())
+        )
+    if event_type:
+        query = query.where(sa.func.lower(t.event_type) == event_type.strip().lower())
+    if since:
+        # ISO dates compare as text, and a prefix sorts before every date it starts.
+        query = query.where(t.event_date >= _check_date("since", since))
+    if until:
+        until = _check_date("until", until)
+        query = query.where(sa.func.substr(t.event_date, 1, len(until)) <= until)
+    if actor:
+        columns = (t.actor1, t.actor2, t.assoc_actor_1, t.assoc_actor_2)
+        query = query.where(sa.or_(*(c.icontains(actor.strip(), autoescape=True) for c in columns)))
+    query = query.order_by(t.event_date.asc().nulls_last(), t.id)
+    if limit is not None:
+        query = query.limit(max(0, limit))
+    return query
+
+
+def _mention_row(event: Event, created_at: datetime) -> dict[str, Any]:
     row: dict[str, Any] = {name: getattr(event, name) for name in ACLED_FIELDS}
-    row.update(id=event.id, document_id=event.document_id, confidence=event.confidence, created_at=created_at)
+    toll = event.evidence.get("fatalities")
+    row.update(
+        id=event.id,
+        document_id=event.document_id,
+        event_id=None,
+        confidence=event.confidence,
+        toll_update=dedup.is_toll_update(toll.text if toll else None),
+        created_at=created_at,
+    )
     return row
 
 
-def _event_dict(row: Any, evidence: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": row["id"], "document_id": row["document_id"]}
-    out.update({name: row[name] for name in ACLED_FIELDS})
-    confidence = row["confidence"]
-    out["confidence"] = round(confidence, 3) if confidence is not None else None
-    out["evidence"] = evidence
+def _confidence(value: float | None) -> float | None:
+    return round(value, 3) if value is not None else None
+
+
+def _document_fields(row: Any) -> dict[str, Any]:
     published: date | None = row["published"]
-    out.update(
-        title=row["title"],
-        publisher=row["publisher"],
-        wire_source=row["wire_source"],
-        published=published.isoformat() if published else None,
-        url=row["url"],
-        source_path=row["source_path"],
-        created_at=_iso_utc(row["created_at"]),
-    )
+    return {
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "wire_source": row["wire_source"],
+        "published": published.isoformat() if published else None,
+        "url": row["url"],
+        "source_path": row["source_path"],
+    }
+
+
+def _mention_dict(row: Any, evidence: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": row["id"], "document_id": row["document_id"], "event_id": row["event_id"]}
+    out.update({name: row[name] for name in ACLED_FIELDS})
+    out["confidence"] = _confidence(row["confidence"])
+    out["evidence"] = evidence
+    out.update(_document_fields(row))
+    out["created_at"] = _iso_utc(row["created_at"])
+    return out
+
+
+def _event_dict(
+    row: Any, evidence: dict[str, dict[str, Any]], mentions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    first = mentions[0] if mentions else None
+    out: dict[str, Any] = {"id": row["id"], "document_id": first["document_id"] if first else None}
+    out.update({name: row[name] for name in ACLED_FIELDS})
+    out["confidence"] = _confidence(row["confidence"])
+    out["evidence"] = evidence
+    out["number_of_sources"] = row["number_of_sources"]
+    out["sources"] = [
+        {
+            "document_id": m["document_id"],
+            "mention_id": m["id"],
+            **_document_fields(m),
+            "fatalities": m["fatalities"],
+            "evidence": m["evidence"],
+        }
+        for m in mentions
+    ]
+    if first is not None:
+        out.update(_document_fields(first))
+    else:
+        out.update(dict.fromkeys(("title", "publisher", "wire_source", "published", "url", "source_path")))
+    out["created_at"] = _iso_utc(row["created_at"])
+    out["updated_at"] = _iso_utc(row["updated_at"])
     return out

@@ -1,8 +1,10 @@
-"""The database schema: SQLAlchemy Core tables for documents, actors, events, evidence and relations.
+"""The database schema: SQLAlchemy Core tables for documents, actors, event mentions, events, evidence and
+relations. This is the schema at `SCHEMA_REVISION`; the Alembic scripts in `migrations/` build it step by step
+and `tests/test_migrations.py` checks that the two agree.
 
-Only portable column types are used (no SQLite-only SQL), so the same metadata can create the schema on
-PostgreSQL later. Dates are ISO strings where ACLED's own values are partial or textual (`event_date`,
-relation `date`); timestamps are naive UTC `DateTime`s because SQLite cannot keep a time zone.
+Only portable column types are used (no SQLite-only SQL), so the same metadata serves SQLite and
+PostgreSQL. Dates are ISO strings where ACLED's own values are partial or textual (`event_date`, relation
+`date`); timestamps are naive UTC `DateTime`s because SQLite cannot keep a time zone.
 """
 
 from __future__ import annotations
@@ -58,50 +60,97 @@ actor_aliases = sa.Table(
     sa.UniqueConstraint("actor_id", "alias", name="uq_actor_alias"),
 )
 
+#: The Alembic revision this metadata describes; `Store` upgrades any older database to it when it opens.
+SCHEMA_REVISION = "0002"
+
+
+def _acled_columns() -> list[sa.Column]:
+    """ACLED's event fields, shared by a mention (one report's reading) and an event (all reports')."""
+    return [
+        sa.Column("event_date", sa.Text),  # ISO date string: sorts and compares as text on every backend
+        sa.Column("time_precision", sa.Integer),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("sub_event_type", sa.Text, nullable=False),
+        sa.Column("actor1", sa.Text),
+        sa.Column("assoc_actor_1", sa.Text),
+        sa.Column("inter1", sa.Integer),
+        sa.Column("actor2", sa.Text),
+        sa.Column("assoc_actor_2", sa.Text),
+        sa.Column("inter2", sa.Integer),
+        sa.Column("country", sa.Text),
+        sa.Column("iso3", sa.Text),
+        sa.Column("admin1", sa.Text),
+        sa.Column("admin2", sa.Text),
+        sa.Column("location", sa.Text),
+        sa.Column("latitude", sa.Float),
+        sa.Column("longitude", sa.Float),
+        sa.Column("geo_precision", sa.Integer),
+        sa.Column("fatalities", sa.Integer, nullable=False, default=0),
+        sa.Column("notes", sa.Text),
+        sa.Column("confidence", sa.Float),
+    ]
+
+
+# An event is one happening, merged from every mention that tells it (resolve/dedup.py says how).
 events = sa.Table(
     "events",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    *_acled_columns(),
+    sa.Column("number_of_sources", sa.Integer, nullable=False, default=1),
+    # Blocking keys for clustering: the country, and the date window as day ordinals (NULL when undated).
+    sa.Column("block", sa.Text, nullable=False),
+    sa.Column("day_lo", sa.Integer),
+    sa.Column("day_hi", sa.Integer),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_events_block", "block", "event_type", "day_lo"),
+    sa.Index("ix_events_order", "event_date", "id"),
+)
+
+# A mention is what one document says about one event: kept as extracted, whatever the merge made of it.
+mentions = sa.Table(
+    "mentions",
     metadata,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column(
         "document_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
     ),
-    sa.Column("event_date", sa.Text),  # ISO date string: sorts and compares as text on every backend
-    sa.Column("time_precision", sa.Integer),
-    sa.Column("event_type", sa.Text, nullable=False),
-    sa.Column("sub_event_type", sa.Text, nullable=False),
-    sa.Column("actor1", sa.Text),
-    sa.Column("assoc_actor_1", sa.Text),
-    sa.Column("inter1", sa.Integer),
-    sa.Column("actor2", sa.Text),
-    sa.Column("assoc_actor_2", sa.Text),
-    sa.Column("inter2", sa.Integer),
-    sa.Column("country", sa.Text),
-    sa.Column("iso3", sa.Text),
-    sa.Column("admin1", sa.Text),
-    sa.Column("admin2", sa.Text),
-    sa.Column("location", sa.Text),
-    sa.Column("latitude", sa.Float),
-    sa.Column("longitude", sa.Float),
-    sa.Column("geo_precision", sa.Integer),
-    sa.Column("fatalities", sa.Integer, nullable=False, default=0),
-    sa.Column("notes", sa.Text),
-    sa.Column("confidence", sa.Float),
+    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.id", ondelete="SET NULL")),
+    *_acled_columns(),
+    sa.Column("toll_update", sa.Boolean, nullable=False, default=False),  # "the death toll rose to ..."
     sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Index("ix_events_date", "event_date", "id"),
-    sa.Index("ix_events_document", "document_id"),
+    sa.Index("ix_mentions_document", "document_id"),
+    sa.Index("ix_mentions_event", "event_id"),
+    sa.Index("ix_mentions_order", "event_date", "id"),
 )
 
 # Evidence gets its own table (not a JSON column) so "which words support this field" stays queryable.
-evidence = sa.Table(
-    "evidence",
+mention_evidence = sa.Table(
+    "mention_evidence",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("mention_id", sa.String(64), sa.ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
     sa.Column("field", sa.Text, nullable=False),
     sa.Column("start", sa.Integer, nullable=False),  # reserved words: SQLAlchemy quotes them per dialect
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
-    sa.UniqueConstraint("event_id", "field", name="uq_evidence_field"),
+    sa.UniqueConstraint("mention_id", "field", name="uq_mention_evidence_field"),
+)
+
+# Each merged field's span, copied from the mention (and so the document) the field was taken from.
+event_evidence = sa.Table(
+    "event_evidence",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("mention_id", sa.String(64), sa.ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("document_id", sa.String(64), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.UniqueConstraint("event_id", "field", name="uq_event_evidence_field"),
 )
 
 relations = sa.Table(
