@@ -309,3 +309,14 @@ def test_a_bracketed_town_after_an_office_is_the_scene() -> None:
     )
     picked = scene(places, "protest")
     assert picked is not None and picked.place.name == "Chuncheon"
+
+
+def test_a_place_in_brackets_after_an_institution_is_read_even_when_the_ner_swallowed_it() -> None:
+    places = places_of(
+        "On 27 June 2022, farmers picketed in front of the National Assembly (Seoul City - Yeongdeungpo)."
+    )
+    assert places.focus_iso3 == "KOR"
+    places = places_of(
+        "On 24 May 2022, residents staged a protest in front of the Hansol Papertech (Daechi-ri, Damyang)."
+    )
+    assert mention(places, "Damyang").place.country == "South Korea"

@@ -227,14 +227,19 @@ def not_places() -> frozenset[str]:
 
 
 def _alone_in_brackets(doc: Doc, start: int, end: int, gazetteer) -> bool:
-    """ "the Gangwon Provincial Office (Chuncheon)", "Hansol Papertech (Damyang, Jeollanam)": ACLED puts the
+    """ "the Gangwon Provincial Office (Chuncheon)", "Hansol Papertech (Daechi-ri, Damyang)": ACLED puts the
     town after an office or a firm in brackets; the gazetteer must know it as a province, a district or a
     town of 1,000 people by that very name."""
-    if start == 0 or doc[start - 1].text != "(" or end >= len(doc) or doc[end].text not in (")", ",", "-"):
+    if start == 0 or end >= len(doc) or doc[end].text not in (")", ",", "-"):
+        return False
+    # right after the bracket opens, or after a comma inside it: "(Daechi-ri, Damyang)"
+    opener = next((t for t in reversed(doc[max(0, start - 8) : start]) if t.text in ("(", ")", ".")), None)
+    if opener is None or opener.text != "(" or doc[start - 1].text not in ("(", ","):
         return False
     text = doc[start:end].text
+    bare = re.sub(r"\s+city$", "", text, flags=re.I).casefold()  # "(Seoul City - Jung)"
     return any(
-        c.name.casefold() == text.casefold() and (c.feature != "city" or c.population >= 1000)
+        c.name.casefold() in (text.casefold(), bare) and (c.feature != "city" or c.population >= 1000)
         for c in gazetteer.lookup(text, limit=10)
     )
 
@@ -334,6 +339,7 @@ def place_fixer(doc: Doc) -> Doc:
                 # "demonstrated in Poitiers" read as a nationality or a person; real nationalities were
                 # kept above
                 or (label in ("NORP", "PERSON") and _known_after_preposition(doc, start, end, gazetteer))
+                or _alone_in_brackets(doc, start, end, gazetteer)  # "Convention Center (Daejeon - Yuseong)"
                 or (len(before) == 2 and before[-1].lower_ == "of" and before[0].lower_ in PLACE_NOUNS)
                 or (
                     label not in ("NORP", "PERSON")
@@ -347,6 +353,12 @@ def place_fixer(doc: Doc) -> Doc:
                 spans.append(Span(doc, start, end, label="GPE"))
                 changed = True
                 continue
+        if end < ent.end and start < end and doc[end].text == "(":
+            # "the National Assembly (Seoul City - Jung": the name without the bracket it swallowed, so
+            # the place inside is read on its own below
+            spans.append(Span(doc, start, end, label=label))
+            changed = True
+            continue
         spans.append(ent)
     # names the NER missed altogether, placed by an admin bracket, a place noun or "coded to"
     taken = {i for sp in spans for i in range(sp.start, sp.end)}
