@@ -345,3 +345,11 @@ def test_lookup_is_fast(d: ActorDictionary) -> None:
             d.lookup(q, year=2015)
     per_lookup_ms = (time.perf_counter() - start) / (n * len(queries)) * 1000
     assert per_lookup_ms < 0.05
+
+
+def test_a_generic_actor_takes_the_name_acled_gives_it_in_one_country() -> None:
+    from eventwire.resolve.dictionary import ActorDictionary
+
+    d = ActorDictionary.default()
+    assert d.generic("unidentified_gang", "BRA").name == "Unidentified Gang and/or Police Militia"
+    assert d.generic("unidentified_gang", "MEX").name == "Unidentified Gang (Mexico)"

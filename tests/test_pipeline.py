@@ -361,3 +361,9 @@ def test_people_arrested_are_civilians_unless_named() -> None:
     ev = only_event(extract_text(text, published="2024-04-06"), "Strategic developments")
     assert ev.sub_event_type == "Arrests"
     assert ev.actor2 == "Civilians (Nigeria)"
+
+
+def test_a_drive_by_shooting_by_unknown_men_is_a_gangs() -> None:
+    text = "On 9 May 2024, in Culiacan, Sinaloa, a man was shot dead in a drive-by shooting by two armed men."
+    ev = only_event(extract_text(text, published="2024-05-10"))
+    assert ev.actor1 == "Unidentified Gang (Mexico)"

@@ -18,7 +18,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from .config import Settings
-from .extract.actors import GANG_WORDS, DocumentActors, Resolved
+from .extract.actors import DocumentActors, Resolved, criminal_violence
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
 from .extract.events import (
@@ -303,8 +303,7 @@ class EventReader:
             and (actor2 is not None or fatalities)
         ):
             # someone was shot, abducted or killed and nobody is named: ACLED's unidentified armed group
-            criminal = bool({t.lemma_.lower() for t in sent} & GANG_WORDS)
-            kind = "unidentified_gang" if criminal else "unidentified_armed_group"
+            kind = "unidentified_gang" if criminal_violence(sent) else "unidentified_armed_group"
             actor1 = self.actors.generic(kind, iso3, trigger_evidence)
         if (
             actor1 is None

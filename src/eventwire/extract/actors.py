@@ -77,6 +77,16 @@ GANG_WORDS = {
     "organized",
     "organised",
 }
+# Ways of killing that mark criminal violence where no gang is named: a drive-by, a body dismembered.
+_CRIMINAL_MARKS = re.compile(r"\bdrive-by\b|\bdismember|\btiro de gracia\b|\bnarco", re.I)
+
+
+def criminal_violence(sent: Span) -> bool:
+    """Whether a sentence tells of criminal violence (gangs, cartels, traffickers, a drive-by shooting): ACLED
+    then names an unnamed perpetrator "Unidentified Gang" rather than "Unidentified Armed Group"."""
+    return bool({t.lemma_.lower() for t in sent} & GANG_WORDS) or bool(_CRIMINAL_MARKS.search(sent.text))
+
+
 STATE_KINDS = ("military", "police", "government", "intelligence")
 PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
@@ -478,10 +488,12 @@ class DocumentActors:
                 if kind == "org_backref":
                     return None  # "the group", "members" with nobody named before: no one we can name
                 kind = "unidentified_armed_group"
-        if kind in ("unidentified_armed_group", "armed_backref") and head.sent is not None:
-            sentence_words = {t.lemma_.lower() for t in head.sent}
-            if sentence_words & GANG_WORDS:
-                kind = "unidentified_gang"  # criminal violence: ACLED's "Unidentified Gang (Country)"
+        if (
+            kind in ("unidentified_armed_group", "armed_backref")
+            and head.sent is not None
+            and criminal_violence(head.sent)
+        ):
+            kind = "unidentified_gang"  # criminal violence: ACLED's "Unidentified Gang (Country)"
         return self.generic(kind, iso3, ev)
 
     def _modifier_country(self, head: Token) -> str | None:

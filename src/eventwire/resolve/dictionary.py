@@ -356,7 +356,10 @@ class ActorDictionary:
             raise ValueError(f"unknown generic actor kind {kind!r}; expected one of {sorted(_GENERIC)}")
         template, entry_type, inter = _GENERIC[kind]
         found = self.country_by_iso(iso3) if iso3 else None
-        if found is not None:
+        own_name = _generic_names_by_country().get((kind, found.iso3)) if found is not None else None
+        if own_name is not None:
+            name = own_name  # "Unidentified Gang and/or Police Militia" in Brazil
+        elif found is not None:
             name = template.format(country=found.name)
         elif kind.startswith("unidentified"):
             name = template.replace(" ({country})", "")
@@ -365,6 +368,12 @@ class ActorDictionary:
         return ActorEntry(
             name=name, type=entry_type, inter=inter, country=found.iso3 if found else None, aliases=()
         )
+
+
+@lru_cache(maxsize=1)
+def _generic_names_by_country() -> dict[tuple[str, str], str]:
+    """(kind, ISO3) -> the generic actor's name where ACLED names it its own way in that country."""
+    return {(kind, iso3): name for kind, iso3, name, *_ in rows("generic_names_by_country.tsv")}
 
 
 def _read_data(name: str) -> str:
