@@ -320,3 +320,16 @@ def test_a_place_in_brackets_after_an_institution_is_read_even_when_the_ner_swal
         "On 24 May 2022, residents staged a protest in front of the Hansol Papertech (Daechi-ri, Damyang)."
     )
     assert mention(places, "Damyang").place.country == "South Korea"
+
+
+def test_a_union_decides_between_two_towns_of_a_size() -> None:
+    # Bayonne, France and Bayonne, New Jersey are towns of about 50,000: the French unions decide
+    places = places_of("On 17 March 2022, 550 people demonstrated in Bayonne at the call of the CGT and FSU.")
+    assert mention(places, "Bayonne").place.country == "France"
+
+
+def test_a_town_and_its_province_read_as_one_organisation_are_split() -> None:
+    places = places_of(
+        "On 21 June 2022, Russian forces fired artillery at Maryine, Kherson. Casualties unknown."
+    )
+    assert places.focus_iso3 == "UKR"

@@ -267,12 +267,25 @@ def _trimmed(doc: Doc, ent: Span) -> tuple[int, int]:
         if tok.i > ent.start and (tok.text == "(" or (tok.text == "-" and doc[tok.i - 1].whitespace_)):
             end = tok.i
             break
+        if tok.i > ent.start and tok.text == "," and _comma_admin_inside(doc, tok.i + 1, ent.end):
+            end = tok.i  # "Maryine, Kherson" as one organisation: the place and its province
+            break
     if end < ent.end:
         # "Vigil for Democracy' in Bucksport (Maine": the place is what follows the last preposition
         for tok in reversed(doc[start:end]):
             if tok.lower_ in PLACE_PREPOSITIONS and tok.i + 1 < end:
                 return tok.i + 1, end
     return start, end
+
+
+def _comma_admin_inside(doc: Doc, start: int, end: int) -> bool:
+    """Whether doc[start:end] (what follows a comma inside an entity) is a province or district's name."""
+    words = [t for t in doc[start:end] if not t.is_punct]
+    if not words or not all(t.text[:1].isupper() for t in words):
+        return False
+    from .resolve.gazetteer import Gazetteer  # imported late: the gazetteer index is built on first use
+
+    return _is_admin_name(Gazetteer.default(), " ".join(t.text for t in words))
 
 
 @Language.component("eventwire_place_fixer")

@@ -185,10 +185,24 @@ class DocumentPlaces:
                 )
                 votes[country.iso3] += 2 * weight * (0.25 if slot in _TOPIC_WORDS or modifier else 1.0)
                 continue
-            best = _big_city_first(gazetteer.lookup(_clean(ent.text), limit=10))[:1]
-            best = best[0] if best else None
-            if best is not None:
-                votes[best.iso3] += weight * (1.5 if slot in _SCENE_WORDS else 1.0)
+            ranked = _big_city_first(gazetteer.lookup(_clean(ent.text), limit=10))
+            if not ranked:
+                continue
+            best = ranked[0]
+            share = weight * (1.5 if slot in _SCENE_WORDS else 1.0)
+            rival = next((c for c in ranked[1:] if c.iso3 != best.iso3), None)
+            if (
+                rival is not None
+                and best.feature == rival.feature == "city"
+                and rival.name.casefold() == best.name.casefold()
+                and rival.population * 3 >= best.population
+            ):
+                # two towns of a size ("Bayonne" in France and New Jersey): the name alone cannot say
+                # which, so each gets half and the rest of the text decides
+                votes[best.iso3] += share / 2
+                votes[rival.iso3] += share / 2
+            else:
+                votes[best.iso3] += share
         if not votes:
             # no place resolves: the nationalities in the text ("Ukrainian forces") say where it is
             for ent in doc.ents:
