@@ -1,4 +1,5 @@
-"""The `eventwire` command: extract, ingest, events, export, evaluate, gazetteer — thin library wrappers.
+"""The `eventwire` command: extract, ingest, events, actors, export, evaluate, gazetteer — thin library
+wrappers.
 
 Every failure reaches the user as one line naming the input and the cause (`eventwire: FILE: cause`);
 the exit code is non-zero when nothing could be done (2 for usage errors, 1 otherwise).
@@ -69,10 +70,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
-    p = sub.add_parser("export", help="write stored events as ACLED-style CSV, JSONL or GeoJSON")
+    p = sub.add_parser("actors", help="what the stored documents say about an actor; all actors without NAME")
+    p.add_argument("name", nargs="?", help="an actor's name, ACLED name or alias (case-insensitive)")
     p.add_argument("--db", type=_db_url, default=None)
-    p.add_argument("--format", choices=("acled-csv", "jsonl", "geojson"), required=True)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser(
+        "export",
+        help="write stored events (ACLED-style CSV, JSONL, GeoJSON) or the actor graph (JSON, GraphML)",
+    )
+    p.add_argument("--db", type=_db_url, default=None)
+    p.add_argument(
+        "--format", choices=("acled-csv", "jsonl", "geojson", "graph-json", "graphml"), required=True
+    )
     p.add_argument("-o", "--output", required=True, help="output file, or - for stdout")
+    p.add_argument(
+        "--event-edges",
+        action="store_true",
+        help="graph formats: also link the two sides of stored events (relation 'events', not stated)",
+    )
 
     p = sub.add_parser("evaluate", help="score the pipeline against a labelled dataset")
     p.add_argument(
@@ -241,27 +257,152 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import EXPORTERS
+    from .export import EXPORTERS, GRAPH_EXPORTERS
     from .store import Store
 
     settings = _settings(args)
     store = Store(settings.db_url, create=False)
-    rows = store.events()
+    graph = args.format in GRAPH_EXPORTERS
+    data = store.actor_graph(with_events=args.event_edges) if graph else store.events()
     store.close()
-    writer = EXPORTERS[args.format]
+    writer = GRAPH_EXPORTERS[args.format] if graph else EXPORTERS[args.format]
     if args.output == "-":
-        count = writer(rows, sys.stdout)
+        count = writer(data, sys.stdout)  # type: ignore[arg-type]
     else:
         out = Path(args.output)
         tmp = out.with_name(out.name + ".tmp")
         try:
             with tmp.open("w", encoding="utf-8", newline="") as fh:
-                count = writer(rows, fh)
+                count = writer(data, fh)  # type: ignore[arg-type]
             tmp.replace(out)  # a failed export never leaves a half-written file behind
         except OSError as err:
             tmp.unlink(missing_ok=True)
             raise InputError(args.output, err.strerror or str(err)) from None
-    err_console.print(f"exported {count} event(s) as {args.format} to {args.output}")
+    what = f"{count[0]} actor(s) and {count[1]} edge(s)" if isinstance(count, tuple) else f"{count} event(s)"
+    err_console.print(f"exported {what} as {args.format} to {args.output}", highlight=False)
+    return 0
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None or value == "" else str(value)
+
+
+def _date_range(first: str | None, last: str | None) -> str:
+    if not first:
+        return "-"
+    return first if first == last else f"{first} … {last}"
+
+
+_ARROWS = {"out": "→", "in": "←", "both": "↔"}
+
+
+def actor_card_renderables(card: dict) -> list:
+    """An actor card as rich renderables: the facts, then one row per relation (most sources first)."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column(overflow="fold")
+    former = set(card["former_names"])
+    aliases = [f"{a} (former)" if a in former else a for a in card["aliases"]]
+    aliases += [f"{n} (former)" for n in card["former_names"] if n not in card["aliases"]]
+    rows = [
+        ("type", f"{_dash(card['type'])}" + (f" (inter {card['inter']})" if card["inter"] else "")),
+        ("country", _dash(card["country"])),
+        ("parent", _dash(card["parent"])),
+        ("role", _dash(card["role"])),
+        ("ACLED name", _dash(card["acled_name"])),
+        ("aliases", ", ".join(aliases) or "-"),
+        ("units", ", ".join(card["children"]) or "-"),
+        ("source", "actor dictionary" if card["known"] else "found in text only"),
+        ("seen", f"{_date_range(card['first_seen'], card['last_seen'])} in {card['documents']} document(s)"),
+        (
+            "events",
+            f"{card['events_as_actor1']} as actor 1, {card['events_as_actor2']} as actor 2, "
+            f"{card['events_as_associated']} as associated actor"
+            + (f"; {_date_range(card['first_event'], card['last_event'])}" if card["first_event"] else ""),
+        ),
+    ]
+    for label, value in rows:
+        if value != "-" or label in ("type", "country", "aliases"):
+            facts.add_row(label, value)
+    out: list = [f"[bold underline]{card['name']}[/]", facts]
+    relations = Table(
+        title=f"{len(card['relations'])} relation(s)", header_style="bold", title_justify="left"
+    )
+    for column, justify in (("", "center"), ("relation", "left"), ("actor", "left"), ("sources", "right"),
+                            ("qualifiers", "left"), ("dates", "left"), ("evidence", "left")):  # fmt: skip
+        relations.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for rel in card["relations"]:
+        evidence = rel["evidence"][0]["text"] if rel["evidence"] else ""
+        relations.add_row(
+            _ARROWS[rel["direction"]],
+            rel["relation"],
+            rel["actor"],
+            str(rel["sources"]),
+            ", ".join(rel["qualifiers"]) or "",
+            _date_range(rel["first_date"], rel["last_date"]),
+            evidence if len(evidence) <= 160 else evidence[:157] + "...",
+        )
+    if card["relations"]:
+        out.append(relations)
+    return out
+
+
+def actors_table(actors: list[dict], title: str) -> Table:
+    table = Table(title=title, header_style="bold")
+    for column, justify in (("actor", "left"), ("type", "left"), ("country", "left"), ("docs", "right"),
+                            ("first seen", "left"), ("last seen", "left"), ("actor 1", "right"),
+                            ("actor 2", "right"), ("relations", "right")):  # fmt: skip
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for a in actors:
+        counts = (
+            a["documents"],
+            a["first_seen"],
+            a["last_seen"],
+            a["events_as_actor1"],
+            a["events_as_actor2"],
+        )
+        table.add_row(
+            a["name"], _dash(a["type"]), _dash(a["country"]), *map(_dash, counts), str(a["relations"])
+        )
+    return table
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    settings = _settings(args)
+    with Store(settings.db_url, create=False) as store:
+        if not args.name:
+            listing = store.actor_summaries()
+            if args.format == "json":
+                sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+            else:
+                out_console().print(actors_table(listing, f"{len(listing)} actor(s) in {settings.db_url}"))
+            return 0
+        card = store.actor_card(args.name)
+        if card is None:
+            # not a name any actor goes by: a part of one ("Hezbollah"), else a near spelling
+            partial = [a["name"] for a in store.actors(args.name)]
+            if len(partial) == 1:
+                card = store.actor_card(partial[0])
+            elif partial:
+                listing = [a for a in store.actor_summaries() if a["name"] in set(partial)]
+                if args.format == "json":
+                    sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+                else:
+                    out_console().print(actors_table(listing, f"{len(listing)} actors match {args.name!r}"))
+                return 0
+            else:
+                close = store.actor_suggestions(args.name)
+                hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+                raise InputError(args.name, f"no such actor in {settings.db_url}{hint}")
+    assert card is not None
+    if args.format == "json":
+        sys.stdout.write(json.dumps(card, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console = out_console()
+        for renderable in actor_card_renderables(card):
+            console.print(renderable)
     return 0
 
 
@@ -435,6 +576,7 @@ COMMANDS = {
     "extract": cmd_extract,
     "ingest": cmd_ingest,
     "events": cmd_events,
+    "actors": cmd_actors,
     "export": cmd_export,
     "evaluate": cmd_evaluate,
     "gazetteer": cmd_gazetteer,

@@ -1,8 +1,9 @@
-"""Exporters: stored events (the dicts `Store.events()` returns) as ACLED-style CSV, JSON Lines or GeoJSON.
+"""Exporters: stored events (the dicts `Store.events()` returns) as ACLED-style CSV, JSON Lines or GeoJSON,
+and the actor graph (`Store.actor_graph()`) as node-link JSON or GraphML.
 
-Each exporter streams to an open text file handle and returns how many events it wrote. The ACLED CSV has
-ACLED's own columns in ACLED's order; the columns we cannot know from one article (region, admin3, source
-scale, tags) stay blank rather than guessed.
+Each event exporter streams to an open text file handle and returns how many events it wrote. The ACLED CSV
+has ACLED's own columns in ACLED's order; the columns we cannot know from one article (region, admin3,
+source scale, tags) stay blank rather than guessed. The graph exporters return (nodes, edges) written.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache
@@ -182,4 +184,97 @@ EXPORTERS: dict[str, Callable[[Iterable[dict[str, Any]], TextIO], int]] = {
     "acled-csv": write_acled_csv,
     "jsonl": write_jsonl,
     "geojson": write_geojson,
+}
+
+
+# -- the actor graph -------------------------------------------------------------------------------------
+
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+#: GraphML attribute keys: (owner, name, GraphML type). Lists are written "; "-joined: GraphML has no list
+#: type, and every GraphML reader (networkx, Gephi, yEd) takes strings.
+GRAPHML_KEYS = (
+    ("node", "name", "string"),
+    ("node", "type", "string"),
+    ("node", "inter", "int"),
+    ("node", "country", "string"),
+    ("node", "role", "string"),
+    ("node", "parent", "string"),
+    ("node", "known", "boolean"),
+    ("node", "aliases", "string"),
+    ("node", "documents", "int"),
+    ("node", "first_seen", "string"),
+    ("node", "last_seen", "string"),
+    ("node", "events_as_actor1", "int"),
+    ("node", "events_as_actor2", "int"),
+    ("edge", "relation", "string"),
+    ("edge", "stated", "boolean"),
+    ("edge", "symmetric", "boolean"),
+    ("edge", "sources", "int"),
+    ("edge", "qualifiers", "string"),
+    ("edge", "first_date", "string"),
+    ("edge", "last_date", "string"),
+    ("edge", "events", "int"),
+    ("edge", "event_types", "string"),
+    ("edge", "evidence", "string"),
+)
+
+
+def write_graph_json(graph: dict[str, Any], fh: TextIO) -> tuple[int, int]:
+    """The graph as node-link JSON (`networkx.node_link_graph(data, edges="edges")` reads it back)."""
+    data = {
+        "directed": True,
+        "multigraph": True,  # two actors can be linked by several relation types
+        "graph": {"generator": "eventwire"},
+        "nodes": graph["nodes"],
+        "edges": graph["edges"],
+    }
+    fh.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+    return len(graph["nodes"]), len(graph["edges"])
+
+
+def _graphml_value(value: Any, kind: str) -> str | None:
+    if value is None or value == []:
+        return None
+    if kind == "boolean":
+        return "true" if value else "false"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return " | ".join(v["text"] for v in value)  # evidence: sentences, which may hold "; " themselves
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def write_graphml(graph: dict[str, Any], fh: TextIO) -> tuple[int, int]:
+    """The graph as GraphML: directed, one <edge> per relation (parallel edges when two actors have several
+    relation types); symmetric relations carry `symmetric` true. Attributes that are unknown are left out."""
+    ET.register_namespace("", GRAPHML_NS)
+    root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
+    for owner, name, kind in GRAPHML_KEYS:
+        ET.SubElement(
+            root, f"{{{GRAPHML_NS}}}key", {"id": f"{owner[0]}_{name}", "for": owner, "attr.name": name,
+                                          "attr.type": kind},
+        )  # fmt: skip
+    body = ET.SubElement(root, f"{{{GRAPHML_NS}}}graph", {"id": "actors", "edgedefault": "directed"})
+
+    def add_data(element: ET.Element, owner: str, item: dict[str, Any]) -> None:
+        for key_owner, name, kind in GRAPHML_KEYS:
+            value = _graphml_value(item.get(name), kind) if key_owner == owner else None
+            if value is not None:
+                ET.SubElement(element, f"{{{GRAPHML_NS}}}data", {"key": f"{owner[0]}_{name}"}).text = value
+
+    for node in graph["nodes"]:
+        add_data(ET.SubElement(body, f"{{{GRAPHML_NS}}}node", {"id": node["id"]}), "node", node)
+    for i, edge in enumerate(graph["edges"]):
+        attrs = {"id": f"e{i}", "source": edge["source"], "target": edge["target"]}
+        add_data(ET.SubElement(body, f"{{{GRAPHML_NS}}}edge", attrs), "edge", edge)
+    ET.indent(root)
+    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    fh.write(ET.tostring(root, encoding="unicode") + "\n")
+    return len(graph["nodes"]), len(graph["edges"])
+
+
+#: Graph format name (as the CLI's --format takes it) -> exporter of `Store.actor_graph()`.
+GRAPH_EXPORTERS: dict[str, Callable[[dict[str, Any], TextIO], tuple[int, int]]] = {
+    "graph-json": write_graph_json,
+    "graphml": write_graphml,
 }

@@ -3,10 +3,12 @@
 `DocumentActors` reads the parsed document once: aliases the text defines ("Popular Mobilization
 Forces (PMF)", "Hashid Shaabi or Popular Mobilization Forces", "Daesh is an Arabic acronym for Islamic
 State", "also known as"), named organisations (resolved against the actor dictionary, else kept as new
-actors), persons (titles stripped, surnames linked to full names) and countries. Event extraction then
-asks `resolve(token)` who a subject or object phrase is: a named actor, a pronoun or "the militants"
-pointing back to one, or an unnamed actor under ACLED's generic names ("Civilians (Iraq)",
-"Military Forces of Iraq", "Unidentified Armed Group (Iraq)").
+actors typed by what the text calls them: "the Zintan Brigade, a militia"), persons (titles stripped and
+kept as their role, also when the NER leaves the title out: "General Qassem Soleimani"; surnames linked
+to full names) and countries. Event extraction then asks `resolve(token)` who a subject or object phrase
+is: a named actor, a pronoun or "the militants" pointing back to one ("the coalition" to the coalition
+named before, not merely the closest armed group), or an unnamed actor under ACLED's generic names
+("Civilians (Iraq)", "Military Forces of Iraq", "Unidentified Armed Group (Iraq)").
 """
 
 from __future__ import annotations
@@ -88,6 +90,22 @@ def criminal_violence(sent: Span) -> bool:
 
 
 STATE_KINDS = ("military", "police", "government", "intelligence")
+#: ACLED inter codes of the types a description gives an unknown organisation (actors.yaml's conventions).
+TYPE_INTER = {
+    "rebel_group": 2,
+    "political_militia": 3,
+    "identity_militia": 4,
+    "criminal_group": 3,
+    "private_military": 8,
+}
+# Words that end the description of an organisation: "a militia [loyal to ...]", "a gang [of ...]".
+_DESCRIPTION_STOPS = {
+    "of", "in", "from", "to", "that", "which", "who", "with", "by", "for", "and", "or", "loyal", "based",
+    "led", "active", "operating", "known", "said", "says", "has", "had", "is", "was", "fighting",
+}  # fmt: skip
+_WORD = r"[\w'’\-]+"
+_DESCRIBED_AFTER = re.compile(rf"\s*,\s+(?:an?|the|another|one)\s+((?:{_WORD}\s+){{0,5}}{_WORD})")
+_DESCRIBED_BEFORE = re.compile(rf"\b(?:[Tt]he|an?)\s+((?:{_WORD}\s+){{0,3}}{_WORD})\s+$")
 PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 
@@ -117,6 +135,26 @@ _ALIAS_STATEMENTS = [
 def generic_words() -> dict[str, str]:
     """data/generic_actors.tsv: head noun -> generic kind."""
     return {word: kind for word, kind, *_ in rows("generic_actors.tsv")}
+
+
+@lru_cache(maxsize=1)
+def org_descriptors() -> dict[str, str]:
+    """data/org_descriptors.tsv: what a text calls an organisation ("ethnic militia") -> actor type."""
+    return {phrase.lower(): kind for phrase, kind, *_ in rows("org_descriptors.tsv")}
+
+
+def describe(words: list[str]) -> str | None:
+    """The organisation descriptor among the first words of a description: the earliest one to end, and
+    the longest of those ("a Sunni armed group active in" -> "armed group"); None past a stop word."""
+    table = org_descriptors()
+    lowered = [w.lower() for w in words]
+    for end in range(1, len(lowered) + 1):
+        if lowered[end - 1] in _DESCRIPTION_STOPS:
+            return None
+        for size in (3, 2, 1):
+            if end - size >= 0 and (phrase := " ".join(lowered[end - size : end])) in table:
+                return phrase
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -175,6 +213,9 @@ class DocumentActors:
     alias_evidence: list[tuple[str, str, Evidence, str | None]] = field(default_factory=list)
     focus_iso3: str | None = None
     skip_spans: list[tuple[int, int]] = field(default_factory=list)  # a dateline: its names are no actors
+    # actor name -> what the text calls it ("militia", "armed group"): types unknown groups, finds
+    # "the militia"
+    descriptions: dict[str, set[str]] = field(default_factory=dict)
 
     # -- reading the document -------------------------------------------------------------------------
     def read(self) -> DocumentActors:
@@ -187,7 +228,27 @@ class DocumentActors:
             if ent.label_ in ("ORG", "PERSON", "NORP", "GPE", "FAC"):
                 self._add_entity(ent)
         self.mentions.sort(key=lambda m: m.start)
+        self._read_descriptions()
         return self
+
+    def _read_descriptions(self) -> None:
+        """What the text calls each named organisation: an apposition after the name ("Kataib Hezbollah,
+        an Iraqi militia") or a common noun before it ("the militia Liwa al-Quds"). An organisation the
+        dictionary does not know takes its type (and inter code) from that, not from its name's words."""
+        text = self.doc.text
+        table = org_descriptors()
+        for m in self.mentions:
+            if m.actor.type in ("person", "country"):
+                continue
+            found: list[str] = []
+            if after := _DESCRIBED_AFTER.match(text, m.end):
+                found.append(describe(after.group(1).split()) or "")
+            found.append(self._descriptor_before(m.start) or "")
+            for phrase in filter(None, found):
+                self.descriptions.setdefault(m.actor.name, set()).add(phrase)
+                if not m.actor.known:
+                    m.actor.type = table[phrase]
+                    m.actor.inter = TYPE_INTER.get(m.actor.type, m.actor.inter)
 
     def _evidence(self, start: int, end: int) -> Evidence:
         return Evidence(start, end, self.doc.text[start:end])
@@ -282,15 +343,17 @@ class DocumentActors:
                 actor = self._actor_from_entry(entry)  # the NER took an armed group for a place ("Daesh")
             else:
                 return
-        elif ent.label_ == "PERSON":
+        elif ent.label_ == "PERSON" and self._descriptor_before(ent.start_char) is None:
             actor = self.lookup_name(text)  # a group the NER took for a person
             if actor is None:
                 actor = self._person(text)
-        else:  # ORG, FAC
+                if actor is not None and actor.role is None:
+                    actor.role = self._title_before(ent)
+        else:  # ORG, FAC, and a "person" the text calls an organisation ("the militia Liwa al-Quds")
             actor = self.lookup_name(text)
             if actor is None and text.lower() in person_titles():
                 return  # "Supreme Leader" is a title, not an organisation
-            if actor is None and ent.label_ == "ORG":
+            if actor is None and ent.label_ in ("ORG", "PERSON"):
                 canonical = self.text_aliases.get(text, text)
                 actor = self.actors.get(canonical)
                 if actor is None:
@@ -310,6 +373,27 @@ class DocumentActors:
         self.mentions.append(
             ActorMention(actor, ent.start_char, ent.end_char, ent.start, ent.end, ent.sent.start)
         )
+
+    def _descriptor_before(self, start: int) -> str | None:
+        """An organisation descriptor ending right before a name: "the militia [Liwa al-Quds]"."""
+        before = _DESCRIBED_BEFORE.search(self.doc.text, max(0, start - 60), start)
+        if before is None:
+            return None
+        words = before.group(1).lower().split()
+        table = org_descriptors()
+        return next((" ".join(words[i:]) for i in range(len(words)) if " ".join(words[i:]) in table), None)
+
+    def _title_before(self, ent: Span) -> str | None:
+        """A title the NER left outside a person's name: "General [Qassem Soleimani]", "Col. [X]"."""
+        before = self.doc.text[max(0, ent.start_char - 40) : ent.start_char].rstrip()
+        lowered = before.lower()
+        for title in person_titles():  # longest first
+            if lowered.endswith(title) and (
+                len(lowered) == len(title) or not lowered[-len(title) - 1].isalnum()
+            ):
+                written = before[-len(title) :]
+                return written if written[:1].isupper() else None  # "the general X" is a description
+        return None
 
     def add_found_name(self, start: int, end: int, kind: str) -> ActorMention | None:
         """A name the NER missed but the parse shows, tokens [start, end): a person ("Ousmane Diallo, 31, a
@@ -477,7 +561,8 @@ class DocumentActors:
             if any(t.lower_ in ("unidentified", "unknown", "suspected") for t in head.lefts):
                 kind = "unidentified_armed_group"
             else:
-                m = self.previous_mention(
+                m = self._backref_by_noun(head) if kind == "org_backref" else None
+                m = m or self.previous_mention(
                     head.idx + len(head.text),
                     head.sent.start,
                     armed_only=True,
@@ -495,6 +580,27 @@ class DocumentActors:
         ):
             kind = "unidentified_gang"  # criminal violence: ACLED's "Unidentified Gang (Country)"
         return self.generic(kind, iso3, ev)
+
+    def _backref_by_noun(self, head: Token) -> ActorMention | None:
+        """ "the coalition", "the militia", "the force", "the group": the closest organisation named in the
+        last few sentences that the noun fits: its name or the words it was written with contain the noun
+        ("the Saudi-led coalition", "Rapid Support Forces", "the Islamic State group"), or the text called it
+        so ("Kataib Hezbollah, an Iraqi militia"). Without one, the caller takes the closest armed group."""
+        noun = head.lemma_.lower()
+        word = re.compile(rf"\b{re.escape(noun)}(?:s|es)?\b", re.IGNORECASE)
+        sent_starts = sorted({s.start for s in self.doc.sents})
+        idx = bisect.bisect_right(sent_starts, head.sent.start) - 1
+        earliest = sent_starts[max(0, idx - 3)]
+        for m in reversed(self.mentions):
+            if m.start >= head.idx or m.token_start < earliest or m.actor.type in ("person", "country"):
+                continue
+            if m.actor.name.startswith("Unidentified"):
+                continue
+            written = self.doc.text[m.start : m.end]
+            described = {d.split()[-1] for d in self.descriptions.get(m.actor.name, ())}
+            if word.search(written) or word.search(m.actor.name) or noun in described:
+                return m
+        return None
 
     def _modifier_country(self, head: Token) -> str | None:
         for tok in head.subtree:

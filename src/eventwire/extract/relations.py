@@ -735,8 +735,18 @@ class RelationReader:
                 for target in targets:
                     self._add(prev.actor, "part_of", target, tok)
             return
+        stated = len(self.relations)
         for target in targets:
             self._add(holder, relation, target, tok, qualifiers)
+        self._note_role(holder, role, tok, stated)
+
+    def _note_role(self, person: Actor, role: str | None, tok: Token, stated_before: int) -> None:
+        """A person's role in the organisation a relation just tied them to ("the commander of Y" ->
+        commander; "a former Y fighter" -> former fighter), unless a title already gave one."""
+        if person.type != "person" or person.role or not role or len(self.relations) == stated_before:
+            return
+        former = any(c.lower_ in self.words.former for c in tok.children)
+        person.role = f"former {role}" if former else role
 
     def _title_before_name(self, sent: Span) -> None:
         """ "Hizbul Mujahideen commander Riyaz Naikoo", "a former Hamas official, X", "the party's chief, X",
@@ -782,7 +792,9 @@ class RelationReader:
                     org_actor = self._actor(owner)  # "its leader", "the party's chief"
             if org_actor is None or org_actor.type in ("person", "country"):
                 continue
+            stated = len(self.relations)
             self._add(m.actor, relation, org_actor, role_tok)
+            self._note_role(m.actor, role, role_tok, stated)
 
     def _sentence_mentions(self, sent: Span) -> list[ActorMention]:
         return [m for m in self.actors.mentions if sent.start <= m.token_start < sent.end]

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from eventwire.errors import InputError, StoreError
 from eventwire.model import ACLED_FIELDS, Actor, Event, Extraction
 from eventwire.resolve import dedup
+from eventwire.store import knowledge
 from eventwire.store import schema as s
 
 #: Seconds SQLite waits for another writer before giving up with "database is locked".
@@ -667,6 +668,54 @@ class Store:
             }
             for row in rows
         ]
+
+    # -- what the documents say about actors, together (store/knowledge.py does the folding) ----------------
+
+    def find_actor(self, name: str) -> str | None:
+        """The canonical name of the stored actor that goes by `name` (its name, ACLED's name for it, or an
+        alias; case-insensitive), or None."""
+        with self._connect() as conn:
+            index = knowledge.NameIndex.load(conn)
+        actor_id = index.resolve(name)
+        return index.actors[actor_id]["name"] if actor_id is not None else None
+
+    def actor_suggestions(self, name: str, limit: int = 3) -> list[str]:
+        """Canonical names of the stored actors whose name or an alias is closest to `name`."""
+        with self._connect() as conn:
+            return knowledge.NameIndex.load(conn).suggestions(name, limit)
+
+    def actor_card(self, name: str) -> dict[str, Any] | None:
+        """What all stored documents say about the actor that goes by `name` (see `find_actor`); None when
+        no stored actor does.
+
+        Fields: `name`, `type`, `inter`, `country` (ISO3), `role`, `parent`, `known` (from the dictionary),
+        `aliases`, `former_names` (aliases a document states as former: "formerly known as"), `acled_name`
+        (where ACLED's name differs), `children` (stored actors whose parent it is); `documents` (how many
+        documents name it in an event or a relation), `first_seen`/`last_seen` (their publication dates);
+        `events_as_actor1`, `events_as_actor2`, `events_as_associated` (merged events, not mentions) and
+        `first_event`/`last_event` (their dates); `relations`: one per stated relation (alias statements
+        between its own names excluded), with `direction` (out: it is the subject; in: the object; both: a
+        symmetric relation), `relation`, `actor` (the other end), `sources` (distinct documents stating it),
+        `qualifiers`, `first_date`/`last_date`, `documents` and a few `evidence` sentences; most sources
+        first.
+        """
+        with self._connect() as conn:
+            index = knowledge.NameIndex.load(conn)
+            actor_id = index.resolve(name)
+            return knowledge.actor_card(conn, index, actor_id) if actor_id is not None else None
+
+    def actor_summaries(self) -> list[dict[str, Any]]:
+        """Every stored actor with its counts (the card's fields without aliases and relations, plus the
+        number of `relations`), most documented first."""
+        with self._connect() as conn:
+            return knowledge.actor_summaries(conn, knowledge.NameIndex.load(conn))
+
+    def actor_graph(self, with_events: bool = False) -> dict[str, Any]:
+        """The actor knowledge graph: `nodes` (actors, with type, country and counts) and `edges` (stated
+        relations with their sources, qualifiers and dates; with `with_events` also pairs of actors on the
+        two sides of stored events, as relation "events" with `stated` false)."""
+        with self._connect() as conn:
+            return knowledge.actor_graph(conn, knowledge.NameIndex.load(conn), with_events)
 
     def counts(self) -> dict[str, int]:
         tables = {

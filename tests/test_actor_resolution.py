@@ -1,0 +1,144 @@
+"""Tests for actor resolution in one document (`extract/actors.py`): acronyms and alias statements, "the
+coalition" / "the militia" / "the force" / "the group" pointing back to the right earlier actor, unknown
+organisations typed by what the text calls them, and persons linked to their organisation and role. Each
+runs the real pipeline on sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwire import extract_text
+from eventwire.extract.actors import describe
+from eventwire.model import Actor, Extraction
+
+
+def _actor(result: Extraction, name: str) -> Actor:
+    found = [a for a in result.actors if a.name == name]
+    assert found, [a.name for a in result.actors]
+    return found[0]
+
+
+def _relations(result: Extraction) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.relation, r.object) for r in result.relations}
+
+
+def test_acronym_of_an_unknown_group_resolves_to_its_long_form() -> None:
+    result = extract_text(
+        "The Movement for Justice and Reform (MJR) said on Monday it had seized the town. "
+        "MJR fighters attacked an army post in Kidal on Tuesday, killing four soldiers.",
+        published="2021-06-02",
+    )
+    group = _actor(result, "Movement for Justice and Reform")
+    assert "MJR" in group.aliases and group.known is False
+    assert any(e.actor1 == "Movement for Justice and Reform" for e in result.events)
+    assert ("Movement for Justice and Reform", "alias", "MJR") in _relations(result)
+
+
+def test_formerly_known_as_is_an_alias_with_its_qualifier() -> None:
+    result = extract_text(
+        "Hayat Tahrir al-Sham, formerly known as the Nusra Front, controls Idlib.", published="2022-02-01"
+    )
+    [alias] = [r for r in result.relations if r.relation == "alias"]
+    assert (alias.subject, alias.object, alias.qualifier) == (
+        "Hayat Tahrir al-Sham",
+        "Nusra Front",
+        "formerly",
+    )
+
+
+def test_the_coalition_is_the_coalition_named_before_not_the_closest_armed_group() -> None:
+    result = extract_text(
+        "The Saudi-led coalition has fought the Houthis since 2015. "
+        "On Monday the coalition bombed a market in Saada, killing 12 civilians.",
+        published="2019-08-06",
+    )
+    [strike] = [e for e in result.events if e.actor2 and e.actor2.startswith("Civilians")]
+    # ACLED's name for the Saudi-led coalition; the Houthis (named last) would be Yemen's military
+    assert strike.actor1 == "Operation Restoring Hope"
+
+
+def test_the_militia_is_the_group_the_text_called_a_militia() -> None:
+    result = extract_text(
+        "Kataib Hezbollah, an Iraqi militia, and the Islamic State are active near Tikrit. "
+        "On Monday the militia attacked an army post in Tikrit, killing two soldiers.",
+        published="2020-02-11",
+    )
+    [battle] = [e for e in result.events if e.event_type == "Battles"]
+    assert battle.actor1 == "Kataib Hezbollah"
+
+
+def test_the_force_is_the_force_named_before() -> None:
+    result = extract_text(
+        "The Rapid Support Forces accused the Sudan Liberation Movement of attacks in Darfur. "
+        "On Monday the force shelled Omdurman, killing five civilians.",
+        published="2023-06-13",
+    )
+    [shelling] = result.events
+    assert shelling.actor1 == "RSF: Rapid Support Forces"  # not the movement named last
+
+
+def test_unknown_organisation_takes_its_type_from_the_text() -> None:
+    result = extract_text(
+        "Fighters of the Zintan Brigade, a militia loyal to the GNA, attacked a checkpoint in Tripoli on "
+        "Sunday. Members of the Black Axe Brotherhood, a criminal gang, attacked traders in Benin City.",
+        published="2019-04-08",
+    )
+    brigade = _actor(result, "Zintan Brigade")  # its name alone would make it a rebel group
+    assert (brigade.type, brigade.inter, brigade.known) == ("political_militia", 3, False)
+    gang = _actor(result, "Black Axe Brotherhood")
+    assert (gang.type, gang.inter) == ("criminal_group", 3)
+
+
+def test_a_name_after_an_organisation_noun_is_no_person() -> None:
+    result = extract_text(
+        "Gunmen from the militia Liwa Abu al-Fadl al-Abbas attacked a checkpoint in Aleppo on Monday.",
+        published="2014-05-12",
+    )
+    militia = _actor(result, "Liwa Abu al-Fadl al-Abbas")
+    assert militia.type == "political_militia"
+
+
+def test_dictionary_actors_keep_their_type_whatever_the_text_calls_them() -> None:
+    result = extract_text("Hezbollah, a political party, won seats in Beirut.", published="2022-05-16")
+    assert _actor(result, "Hezbollah").type != "political_party"
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("Sunni armed group active in Anbar", "armed group"),
+        ("ethnic militia", "ethnic militia"),
+        ("faction of the militia", None),  # the description is "a faction", the militia is someone else
+        ("Iraqi militia backed by Iran", "militia"),
+        ("coalition of militias", None),
+    ],
+)
+def test_describe_takes_the_descriptor_that_ends_first(words: str, expected: str | None) -> None:
+    assert describe(words.split()) == expected
+
+
+def test_person_linked_to_organisation_and_role() -> None:
+    result = extract_text(
+        "General Qassem Soleimani, the commander of Iran's Quds Brigade, was killed in Baghdad on Friday. "
+        "Adel Khiali, 26, a PMF fighter affiliated with the Badr Organization, was shot dead in Basra.",
+        published="2020-01-04",
+    )
+    assert _actor(result, "Qassem Soleimani").role == "General"  # the title the NER left outside the name
+    assert ("Qassem Soleimani", "commands", "Quds Force") in _relations(result)
+    khiali = _actor(result, "Adel Khiali")
+    assert khiali.role == "fighter"
+    assert {("Adel Khiali", "member_of", "Popular Mobilization Forces"),
+            ("Adel Khiali", "member_of", "Badr Organization")} <= _relations(result)  # fmt: skip
+    result = extract_text(
+        "Hadi al-Amiri, the leader of the Badr Organization, condemned the killings in Basra.",
+        published="2020-01-04",
+    )
+    assert _actor(result, "Hadi al-Amiri").role == "leader"
+    assert ("Hadi al-Amiri", "leads", "Badr Organization") in _relations(result)
+
+
+def test_former_role_is_kept_as_former() -> None:
+    result = extract_text(
+        "Ousmane Diallo, 31, a former JNIM militant, was arrested in Mopti.", published="2022-03-01"
+    )
+    assert _actor(result, "Ousmane Diallo").role == "former militant"
