@@ -250,3 +250,13 @@ def test_zero_only() -> None:
 def test_nothing_stated() -> None:
     assert fatalities_for_event(sentences("Protesters gathered in Harare.", "Police fired tear gas.")) is None
     assert fatalities_for_event([]) is None
+
+
+def test_the_numbers_of_a_date_are_no_count() -> None:
+    found = find_fatalities("BAGHDAD, March 12, 2020 - Two American soldiers were killed in a rocket attack.")
+    assert [f.count for f in found] == [2]
+    assert found[0].text == "Two American soldiers were killed"
+
+
+def test_may_the_verb_is_no_month() -> None:
+    assert [f.count for f in find_fatalities("Officials said 12 may have been killed in the raid.")] == [12]

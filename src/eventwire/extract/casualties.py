@@ -309,8 +309,26 @@ _JOINED_ARTICLE_RE = re.compile(
 )
 
 
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)  # capitalised: "12 may have died" is no date
+# Dates hold numbers that are no counts: "BAGHDAD, March 12, 2020 - Two soldiers were killed" is two dead.
+_DATE_NUMBERS = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}"
+    rf"(?:,?\s+\d{{4}})?\b|\b(?:19|20)\d{{2}}\b(?=\s*[-–—:])",
+)
+
+
+def _mask_dates(sentence: str) -> str:
+    """The sentence with the digits of its dates blanked out, offsets kept."""
+    return _DATE_NUMBERS.sub(lambda m: re.sub(r"\d", " ", m.group(0)), sentence)
+
+
 def find_fatalities(sentence: str, base: int = 0) -> list[Fatalities]:
     """Every fatality statement in one sentence, in text order; offsets are base + local."""
+    original = sentence
+    sentence = _mask_dates(sentence)
     candidates: list[tuple[int, int, int, str, bool, int]] = []  # start, end, count, kind, singular, priority
     for priority, (pattern, kind, singular) in enumerate(_statement_patterns()):
         for m in pattern.finditer(sentence):
@@ -338,7 +356,7 @@ def find_fatalities(sentence: str, base: int = 0) -> list[Fatalities]:
     if any(not c[4] and c[3] != "none" for c in chosen):
         chosen = [c for c in chosen if not c[4]]  # the lone victim is most likely among the counted ones
     chosen.sort(key=lambda c: c[0])
-    return [Fatalities(c[2], sentence[c[0] : c[1]], base + c[0], base + c[1], c[3]) for c in chosen]
+    return [Fatalities(c[2], original[c[0] : c[1]], base + c[0], base + c[1], c[3]) for c in chosen]
 
 
 def _subject_start(sentence: str, verb_start: int) -> int:
