@@ -333,3 +333,17 @@ def test_a_town_and_its_province_read_as_one_organisation_are_split() -> None:
         "On 21 June 2022, Russian forces fired artillery at Maryine, Kherson. Casualties unknown."
     )
     assert places.focus_iso3 == "UKR"
+
+
+def test_a_place_in_an_aside_is_not_where_the_event_happened() -> None:
+    places = places_of(
+        "Kupczyk, an officer based in the port of Gdansk, was shot in an ambush near Karbala on Thursday."
+    )
+    token = next(t for t in places.doc if t.text == "shot")
+    picked = places.for_event(token.sent, token, resolved_only=False, attached_only=True)
+    assert picked is not None and picked.text.endswith("Karbala")
+
+
+def test_the_object_of_a_capture_is_a_place_whatever_the_ner_said() -> None:
+    places = places_of("Eritrean troops captured Badme in May 1998 after heavy fighting.")
+    assert "Badme" in [m.text for m in places.mentions]

@@ -346,23 +346,40 @@ def score_event_location(
 
 
 def extract_event_location(pipeline: Any, record: dict[str, Any]) -> tuple[int, int] | None:
-    """Our location span for a sentence: the first event's `evidence["location"]`, or None."""
+    """Our location span for a sentence's event: the record marks the event's word (its VERB span), and
+    the task is to choose where that event happened among the sentence's places, so the place reader runs
+    on the sentence and `DocumentPlaces.for_event` chooses for that word. A record without a VERB span
+    falls back to the first extracted event's `evidence["location"]`. None means "no location"."""
     from .ingest import read_bytes
+    from .pipeline import COMPONENTS, Analysis
 
     text = record.get("text") or ""
     try:
         doc = read_bytes(text.encode("utf-8"), f"record {record.get('_id')}")
     except InputError:
         return None
-    result = pipeline.extract(doc)
-    if not result.events or "location" not in result.events[0].evidence:
+    verb = next((s for s in record.get("spans") or [] if s.get("label") == "VERB"), None)
+    if verb is None or doc.text != text:
+        result = pipeline.extract(doc)
+        if not result.events or "location" not in result.events[0].evidence:
+            return None
+        ev = result.events[0].evidence["location"]
+        # Ingest cleans the text; map back to the record's offsets through the span's text when they shift.
+        if text[ev.start : ev.end] == ev.text:
+            return ev.start, ev.end
+        found = text.find(ev.text)
+        return (found, found + len(ev.text)) if found >= 0 else None
+    analysis = Analysis(document=doc, settings=pipeline.settings)
+    for step in ("nlp", "actors", "places"):
+        COMPONENTS[step](analysis)
+    assert analysis.doc is not None and analysis.places is not None
+    token = next((t for t in analysis.doc if t.idx <= int(verb["start"]) < t.idx + len(t.text)), None)
+    if token is None:
         return None
-    ev = result.events[0].evidence["location"]
-    # Ingest cleans the text; map back to the record's offsets through the span's text when they shifted.
-    if text[ev.start : ev.end] == ev.text:
-        return ev.start, ev.end
-    found = text.find(ev.text)
-    return (found, found + len(ev.text)) if found >= 0 else None
+    chosen = analysis.places.for_event(token.sent, token, resolved_only=False, attached_only=True)
+    if chosen is None:
+        return None
+    return chosen.start, chosen.end
 
 
 # ------------------------------------------------------------------------------------------ geoparsing

@@ -278,6 +278,34 @@ def _trimmed(doc: Doc, ent: Span) -> tuple[int, int]:
     return start, end
 
 
+#: Verbs whose object is a place when the gazetteer knows the name: "Eritrea captured Badme", "shelled Knin".
+_PLACE_OBJECT_VERBS = frozenset(
+    ("capture", "seize", "retake", "recapture", "take", "shell", "bomb", "raid", "storm", "overrun",
+     "besiege", "liberate", "enter", "patrol", "encircle", "surround", "invade", "occupy")
+)  # fmt: skip
+#: Nouns a place owns in the possessive: "Grozny's streets", "Kabul's outskirts".
+_PLACE_PARTS = frozenset(
+    ("streets", "outskirts", "suburbs", "centre", "center", "districts", "neighbourhoods", "neighborhoods",
+     "airport", "port", "residents")
+)  # fmt: skip
+
+
+def _taken_or_struck(doc: Doc, start: int, end: int, gazetteer) -> bool:
+    """A name the NER calls a person or an organisation that a military verb takes as its object ("Eritrea
+    captured Badme") or that owns streets or outskirts ("Grozny's streets"), and that the gazetteer knows
+    by that very name."""
+    span = doc[start:end]
+    root = span.root
+    head = root.head
+    placed = (root.dep_ == "dobj" and head.lemma_.lower() in _PLACE_OBJECT_VERBS) or (
+        root.dep_ == "poss" and head.lower_ in _PLACE_PARTS
+    )
+    if not placed:
+        return False
+    text = span.text
+    return any(c.name.casefold() == text.casefold() for c in gazetteer.lookup(text, limit=5))
+
+
 def _comma_admin_inside(doc: Doc, start: int, end: int) -> bool:
     """Whether doc[start:end] (what follows a comma inside an entity) is a province or district's name."""
     words = [t for t in doc[start:end] if not t.is_punct]
@@ -353,6 +381,7 @@ def place_fixer(doc: Doc) -> Doc:
                 # kept above
                 or (label in ("NORP", "PERSON") and _known_after_preposition(doc, start, end, gazetteer))
                 or _alone_in_brackets(doc, start, end, gazetteer)  # "Convention Center (Daejeon - Yuseong)"
+                or (label != "NORP" and _taken_or_struck(doc, start, end, gazetteer))
                 or (len(before) == 2 and before[-1].lower_ == "of" and before[0].lower_ in PLACE_NOUNS)
                 or (
                     label not in ("NORP", "PERSON")

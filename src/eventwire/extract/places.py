@@ -601,11 +601,7 @@ class DocumentPlaces:
                 continue
             prev = self.mentions[i - 1]
             gap_start = max(0, m.start - 60) + ref.start()
-            if (
-                prev.place is not None
-                and 0 <= gap_start - prev.end <= 30
-                and "." not in text[prev.end : gap_start]
-            ):
+            if prev.place is not None and _REFERENCE_GAP.fullmatch(text[prev.end : gap_start]):
                 m.anchor_only = True
 
     def _apply_relative_phrases(self) -> None:
@@ -678,24 +674,31 @@ class DocumentPlaces:
         return None
 
     # -- choosing the event's place ------------------------------------------------------------------
-    def in_sentence(self, sent: Span) -> list[PlaceMention]:
+    def in_sentence(self, sent: Span, resolved_only: bool = True) -> list[PlaceMention]:
         return [
             m
             for m in self.mentions
-            if sent.start_char <= m.start < sent.end_char and m.place is not None and not m.anchor_only
+            if sent.start_char <= m.start < sent.end_char
+            and (m.place is not None or not resolved_only)
+            and not m.anchor_only
         ]
 
-    def for_event(self, sent: Span, trigger: Token) -> PlaceMention | None:
-        """The place where the event happened, among the sentence's places."""
-        candidates = [m for m in self.in_sentence(sent) if not self._not_a_scene(m)]
+    def for_event(
+        self, sent: Span, trigger: Token, resolved_only: bool = True, attached_only: bool = False
+    ) -> PlaceMention | None:
+        """The place where the event happened, among the sentence's places; with `resolved_only` false, a
+        name the gazetteer cannot place competes too (the span is the answer, not the point); with
+        `attached_only`, only places the parse attaches to the event's word (see `_attached`)."""
+        candidates = [m for m in self.in_sentence(sent, resolved_only) if not self._not_a_scene(m)]
+        if attached_only:
+            candidates = [m for m in candidates if self._attached(m, trigger)]
         if not candidates:
             return None
 
         def score(m: PlaceMention) -> float:
             place = m.place
-            assert place is not None
             s = 0.0
-            feature = "specific" if m.specific else place.feature
+            feature = "specific" if m.specific or place is None else place.feature
             s += {
                 "relative": 3.0,
                 "specific": 2.6,
@@ -715,6 +718,35 @@ class DocumentPlaces:
             return s
 
         return max(candidates, key=score)
+
+    def _attached(self, m: PlaceMention, trigger: Token) -> bool:
+        """Whether the parse links the place to the event's word without passing through a clause or an
+        aside of its own: "was shot in an ambush north of Karbala" yes; "Kupczyk, an officer in the Baltic
+        Sea port, was shot" no (an apposition); "the killing spree at Srebrenica" for "were captured" no.
+        A place whose clause governs the event's word ("In Samarra, a merchant was killed") counts too."""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return True
+        tok = span.root
+        for _ in range(12):
+            if tok.i == trigger.i:
+                return True
+            if tok.dep_ in _ASIDE_DEPS or tok.head.i == tok.i:
+                break
+            tok = tok.head
+        # the event's word below the place's own head: "In Samarra, ... was killed" (the place hangs off
+        # the root, the event's word is the root or close under it)
+        root = span.root
+        while root.head.i != root.i and root.dep_ not in _ASIDE_DEPS:
+            root = root.head
+        up = trigger
+        for _ in range(4):
+            if up.i == root.i:
+                return True
+            if up.head.i == up.i:
+                break
+            up = up.head
+        return False
 
     def _not_a_scene(self, m: PlaceMention) -> bool:
         """A place named as an origin ("a driver from Abidjan"), as a modifier of a noun ("Seville fans",
@@ -759,6 +791,16 @@ class DocumentPlaces:
         name = counts.most_common(1)[0][0]
         return next(m for m in specific if m.place.name == name)  # type: ignore[union-attr]
 
+
+# What may stand between a place and the phrase that locates it: "Taji, just north of", "Potocari, a village
+# near" ("Gdansk, was shot in an ambush near Karbala" is no such pair).
+_REFERENCE_GAP = re.compile(
+    r"[\s,]*(?:(?:a|an|the)\s+(?:[\w'-]+\s+){0,2}(?:village|town|city|area|district|suburb|neighbou?rhood|camp"
+    r"|settlement|base|hamlet)\s*)?[\s,]*"
+)
+
+# Dependencies that open an aside or a clause of its own: a place under one is not the event's.
+_ASIDE_DEPS = frozenset(("appos", "relcl", "acl", "ccomp", "parataxis"))
 
 # Entity labels that may hold a toponym: "Russian" (NORP), "Air Zimbabwe" (ORG), "Tamil Nadu" (a PERSON to
 # the small model), and places the actor dictionary claimed ("Hezbollah" no, but "Kurdistan Region" yes).
