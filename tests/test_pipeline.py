@@ -367,3 +367,10 @@ def test_a_drive_by_shooting_by_unknown_men_is_a_gangs() -> None:
     text = "On 9 May 2024, in Culiacan, Sinaloa, a man was shot dead in a drive-by shooting by two armed men."
     ev = only_event(extract_text(text, published="2024-05-10"))
     assert ev.actor1 == "Unidentified Gang (Mexico)"
+
+
+def test_a_battle_that_names_one_side_of_a_plain_war_gets_the_other() -> None:
+    text = "On 18 April 2022, Russian forces engaged in a battle near Dmytrivka, Kharkiv. Casualties unknown."
+    ev = only_event(extract_text(text, published="2022-04-19"), "Battles")
+    assert ev.actor1.startswith("Military Forces of Russia")
+    assert ev.actor2 is not None and ev.actor2.startswith("Military Forces of Ukraine")

@@ -13,11 +13,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
 from .config import Settings
+from .datafiles import rows
 from .extract.actors import DocumentActors, Resolved, criminal_violence
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
@@ -284,7 +286,9 @@ class EventReader:
         if not actor2_all and trigger.entry.event_type == "Battles":
             actor2_all = [r for tok in args.territory_from for r in self.actors.resolve(tok, iso3)]
             if not actor2_all and actor1 is not None:
-                opponent = self._opponent(actor1)
+                opponent = self._opponent(actor1) or self._default_opponent(
+                    actor1, iso3, Evidence(trigger.start, trigger.end, trigger.text)
+                )
                 if opponent is not None:
                     actor2_all = [opponent]
         actor2 = actor2_all[0] if actor2_all else None
@@ -436,6 +440,18 @@ class EventReader:
                 return resolved[0]
         return None
 
+    def _default_opponent(self, actor1: Resolved, iso3: str | None, evidence: Evidence) -> Resolved | None:
+        """The plain other side of a war for a battle that names one side and no other armed actor at all
+        ("Russian forces engaged in a battle near Dmytrivka, Kharkiv": Ukraine's military)."""
+        if not iso3:
+            return None
+        generic_military = actor1.name.startswith("Military Forces of") and actor1.actor.country
+        side = f"military:{actor1.actor.country}" if generic_military else actor1.actor.name
+        other = default_opponents().get((side, iso3))
+        if other is None or not other.startswith("military:"):
+            return None
+        return self.actors.generic("military", other.split(":", 1)[1], evidence)
+
     def _opponent(self, actor1: Resolved) -> Resolved | None:
         """For a battle whose sentence names one side: the armed actor the document names most, other
         than actor1 and its own members."""
@@ -468,6 +484,12 @@ class EventReader:
             mention.actor,
             kind="context",
         )
+
+
+@lru_cache(maxsize=1)
+def default_opponents() -> dict[tuple[str, str], str]:
+    """data/default_opponents.tsv: (side, country of the battle) -> the other side."""
+    return {(side, country): other for side, country, other, *_ in rows("default_opponents.tsv")}
 
 
 _BACKGROUND = re.compile(
