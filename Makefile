@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= eventwire.db
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean assets
 
 $(BIN)/eventwire: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+
+# Re-vendor the page's libraries from npm (needs Node): the result in src/eventwire/web/static/vendor is
+# committed, so `make install` never needs npm or a CDN.
+assets:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs

@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh database on each backend the store supports.
+"""Shared fixtures: a fresh database on each backend the store supports, and the web tests' database.
 
 `db_url` runs a test once on SQLite (a file under tmp_path) and once on PostgreSQL (a new database on the
 server `EVENTWIRE_TEST_PG_URL` points at, dropped afterwards). Without that variable the PostgreSQL cases
@@ -51,3 +51,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'eventwire.db'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database of examples/ and tests/data/same_event/, built once per session for the web API and
+    browser tests (which only read it, or work on a copy)."""
+    from eventwire.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    assert (
+        main(["ingest", str(root / "examples"), str(root / "tests/data/same_event"), "--db", str(path)]) == 0
+    )
+    return path

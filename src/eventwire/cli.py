@@ -1,5 +1,5 @@
-"""The `eventwire` command: extract, ingest, events, actors, export, evaluate, gazetteer — thin library
-wrappers.
+"""The `eventwire` command: extract, ingest, events, actors, export, evaluate, gazetteer, serve — thin
+library wrappers.
 
 Every failure reaches the user as one line naming the input and the cause (`eventwire: FILE: cause`);
 the exit code is non-zero when nothing could be done (2 for usage errors, 1 otherwise).
@@ -89,6 +89,31 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="graph formats: also link the two sides of stored events (relation 'events', not stated)",
     )
+
+    p = sub.add_parser("serve", help="the REST API and the web page (map, timeline, evidence)")
+    p.add_argument("--db", type=_db_url, default=None, help=f"database URL (default {DEFAULT_DB})")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--token-file",
+        help="file holding the bearer token POST /api/documents needs (default: $EVENTWIRE_API_TOKEN)",
+    )
+    p.add_argument("--protect-reads", action="store_true", help="require the token for reading too")
+    p.add_argument(
+        "--cors-origin", action="append", default=[], metavar="ORIGIN", help="allow this origin (repeatable)"
+    )
+    p.add_argument(
+        "--tiles",
+        metavar="URL",
+        help="online map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png "
+        "(default: $EVENTWIRE_TILES; none: offline country outlines only)",
+    )
+    p.add_argument("--tiles-attribution", metavar="TEXT", help="attribution shown with --tiles")
+    p.add_argument("--create", action="store_true", help="create the database if it does not exist")
+    p.add_argument("--no-access-log", action="store_true", help="do not log every request")
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
 
     p = sub.add_parser("evaluate", help="score the pipeline against a labelled dataset")
     p.add_argument(
@@ -453,6 +478,40 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.api import ServerConfig
+    from .web.server import serve
+
+    settings = _settings(args)
+    token = settings.api_token
+    if args.token_file:
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise InputError(args.token_file, err.strerror or str(err)) from None
+        if not token:
+            raise InputError(args.token_file, "empty token file")
+    if not 0 <= args.port < 65536:
+        raise InputError(f"--port={args.port}", "expected a port number from 0 (any free port) to 65535")
+    if args.protect_reads and not token:
+        raise InputError("--protect-reads", "needs a token (--token-file or $EVENTWIRE_API_TOKEN)")
+    config = ServerConfig(
+        db_url=settings.db_url,
+        token=token,
+        protect_reads=args.protect_reads,
+        cors_origins=args.cors_origin,
+        tile_url=args.tiles or settings.tile_url,
+        tile_attribution=args.tiles_attribution,
+        create=args.create,
+    )
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"eventwire: warning: listening on {args.host}: reachable from other machines")
+    if not 1 <= args.workers <= 64:
+        raise InputError(f"--workers={args.workers}", "expected 1 to 64")
+    serve(config, host=args.host, port=args.port, access_log=not args.no_access_log, workers=args.workers)
+    return 0
+
+
 def _ensure_gazetteer() -> Path:
     """The compiled gazetteer index, built first (with a spinner: it takes half a minute) if need be."""
     from .resolve import gazetteer as gz
@@ -580,6 +639,7 @@ COMMANDS = {
     "export": cmd_export,
     "evaluate": cmd_evaluate,
     "gazetteer": cmd_gazetteer,
+    "serve": cmd_serve,
 }
 
 

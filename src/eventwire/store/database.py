@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -579,6 +579,25 @@ class Store:
             spans = self._evidence_for(conn, s.event_evidence, s.event_evidence.c.event_id, ids, extra=True)
             mentions = self._event_mentions(conn, ids)
         return [_event_dict(r, spans.get(r["id"], {}), mentions.get(r["id"], [])) for r in rows]
+
+    def events_by_id(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The events with these ids, shaped as `events()` returns them, in the order given (unknown ids
+        are left out)."""
+        e = s.events
+        with self._connect() as conn:
+            rows: dict[str, Any] = {}
+            for i in range(0, len(ids), _CHUNK):
+                for row in conn.execute(sa.select(e).where(e.c.id.in_(list(ids[i : i + _CHUNK])))).mappings():
+                    rows[row["id"]] = row
+            found = [i for i in dict.fromkeys(ids) if i in rows]
+            spans = self._evidence_for(conn, s.event_evidence, s.event_evidence.c.event_id, found, extra=True)
+            mentions = self._event_mentions(conn, found)
+        return [_event_dict(rows[i], spans.get(i, {}), mentions.get(i, [])) for i in found]
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A read transaction for queries this class does not have (the web API's); database failures
+        leave it as `StoreError`, like every other method's."""
+        return self._connect()
 
     def mentions(
         self,

@@ -61,7 +61,7 @@ actor_aliases = sa.Table(
 )
 
 #: The Alembic revision this metadata describes; `Store` upgrades any older database to it when it opens.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 
 def _acled_columns() -> list[sa.Column]:
@@ -106,6 +106,13 @@ events = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Index("ix_events_block", "block", "event_type", "day_lo"),
     sa.Index("ix_events_order", "event_date", "id"),
+    # Filters of the web API (migration 0003): each with date and id, so a filtered page is read in order.
+    sa.Index("ix_events_iso3_date", "iso3", "event_date", "id"),
+    sa.Index("ix_events_country_date", "country", "event_date", "id"),
+    sa.Index("ix_events_type_date", "event_type", "event_date", "id"),
+    sa.Index("ix_events_subtype_date", "sub_event_type", "event_date", "id"),
+    sa.Index("ix_events_admin1", "admin1"),
+    sa.Index("ix_events_latitude", "latitude", "longitude"),
 )
 
 # A mention is what one document says about one event: kept as extracted, whatever the merge made of it.
