@@ -357,8 +357,10 @@ class EventReader:
             ev.assoc_actor_1, evidence["assoc_actor_1"] = assoc1.name, assoc1.evidence
         if actor2 is not None:
             ev.actor2, ev.inter2, evidence["actor2"] = actor2.name, actor2.inter, actor2.evidence
-            if len(actor2_all) > 1:
-                ev.assoc_actor_2 = "; ".join(r.name for r in actor2_all[1:])
+            # "traders ... and six people": the same generic actor twice is one actor, not an associate
+            others = list(dict.fromkeys(r.name for r in actor2_all[1:] if r.name != actor2.name))
+            if others:
+                ev.assoc_actor_2 = "; ".join(others)
         if date is not None:
             ev.event_date = date.date.isoformat() if date.date else None
             ev.time_precision = date.precision if date.date else 3
