@@ -142,3 +142,17 @@ def test_former_role_is_kept_as_former() -> None:
         "Ousmane Diallo, 31, a former JNIM militant, was arrested in Mopti.", published="2022-03-01"
     )
     assert _actor(result, "Ousmane Diallo").role == "former militant"
+
+
+def test_the_force_is_what_the_text_called_a_force_not_a_dictionary_name_it_never_wrote() -> None:
+    # the dictionary calls the Quds Brigade "Quds Force", but the text only ever called the PMF a force
+    result = extract_text(
+        "Popular Mobilization Forces fighters reached the outskirts of Tal Afar on Friday. "
+        "Their advisers include officers of Iran's Quds Brigade. "
+        "Journalists saw the convoy pass. "
+        "Aid groups said the road was open again. "
+        "On Saturday the force shelled Islamic State positions west of the town.",
+        published="2016-11-01",
+    )
+    shelling = [e for e in result.events if e.event_type == "Explosions/Remote violence"]
+    assert shelling and shelling[0].actor1 == "Popular Mobilization Forces"

@@ -590,16 +590,23 @@ class DocumentActors:
         word = re.compile(rf"\b{re.escape(noun)}(?:s|es)?\b", re.IGNORECASE)
         sent_starts = sorted({s.start for s in self.doc.sents})
         idx = bisect.bisect_right(sent_starts, head.sent.start) - 1
-        earliest = sent_starts[max(0, idx - 3)]
-        for m in reversed(self.mentions):
-            if m.start >= head.idx or m.token_start < earliest or m.actor.type in ("person", "country"):
-                continue
-            if m.actor.name.startswith("Unidentified"):
-                continue
-            written = self.doc.text[m.start : m.end]
+        recent = sent_starts[max(0, idx - 3)]
+
+        def as_written(m: ActorMention) -> bool:
             described = {d.split()[-1] for d in self.descriptions.get(m.actor.name, ())}
-            if word.search(written) or word.search(m.actor.name) or noun in described:
-                return m
+            return bool(word.search(self.doc.text[m.start : m.end])) or noun in described
+
+        # what the text itself called it beats the dictionary's name: in "Iran's Quds Brigade ... the
+        # force", the force is the "Popular Mobilization Forces" named further up, not the Quds Force.
+        # Recent sentences first, then the whole text so far; the dictionary's name last, recent only.
+        for earliest, fits in ((recent, as_written), (0, as_written), (recent, None)):
+            for m in reversed(self.mentions):
+                if m.start >= head.idx or m.token_start < earliest or m.actor.type in ("person", "country"):
+                    continue
+                if m.actor.name.startswith("Unidentified"):
+                    continue
+                if fits(m) if fits is not None else word.search(m.actor.name):
+                    return m
         return None
 
     def _modifier_country(self, head: Token) -> str | None:
