@@ -374,3 +374,21 @@ def test_a_battle_that_names_one_side_of_a_plain_war_gets_the_other() -> None:
     ev = only_event(extract_text(text, published="2022-04-19"), "Battles")
     assert ev.actor1.startswith("Military Forces of Russia")
     assert ev.actor2 is not None and ev.actor2.startswith("Military Forces of Ukraine")
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("On 3 May 2024, settlers hurled stones at passing cars near Huwara.", "Mob violence"),
+        (
+            "On 3 May 2024, about 300 teachers formed a human chain in Dhaka to demand higher pay.",
+            "Peaceful protest",
+        ),
+        (
+            "On 3 May 2024, transport workers staged a protest caravan in San Sebastian over fuel prices.",
+            "Peaceful protest",
+        ),
+    ],
+)
+def test_protest_and_riot_wordings(text: str, sub_event_type: str) -> None:
+    assert only_event(extract_text(text, published="2024-05-04")).sub_event_type == sub_event_type

@@ -151,6 +151,13 @@ EVENT_HEADS = {
     "demonstration",
     "protest",
     "violence",
+    # "a protest caravan", "a protest event", "a protest camp": the protest is the event
+    "caravan",
+    "event",
+    "camp",
+    "convoy",
+    "walk",
+    "vigil",
 }
 
 
