@@ -467,9 +467,15 @@ def test_bad_input_one_line_and_database_unchanged(
     assert cause in flat(err), err
     if command == "extract":
         assert out == ""
+        assert snapshot(stored_db) == before
     else:
         assert "0 document(s)" in flat(err) and "1 failed" in flat(err)
-    assert snapshot(stored_db) == before
+        # ingest records the failure (`eventwire failures`), and changes nothing else
+        counts, dump, _ = snapshot(stored_db)
+        assert (counts, [line for line in dump if '"failures"' not in line]) == before[:2]
+        with Store(sqlite_url(stored_db), create=False) as store:
+            [failure] = store.failures()
+        assert failure["source"] == str(path) and failure["stage"] == "read" and cause in failure["error"]
 
 
 def test_latin1_article_is_read_with_a_warning(

@@ -1,5 +1,5 @@
-"""The `eventwire` command: extract, ingest, events, actors, export, evaluate, gazetteer, serve — thin
-library wrappers.
+"""The `eventwire` command: extract, ingest, failures, events, actors, export, evaluate, gazetteer, serve:
+thin library wrappers.
 
 Every failure reaches the user as one line naming the input and the cause (`eventwire: FILE: cause`);
 the exit code is non-zero when nothing could be done (2 for usage errors, 1 otherwise).
@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +37,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return number
+
+
 def _db_url(value: str) -> str:
     return value if "://" in value else f"sqlite:///{value}"
 
@@ -53,9 +64,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "table"), default="json")
 
     p = sub.add_parser("ingest", help="extract and store articles in the database")
-    p.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        help="text/HTML files, JSONL, WARC(.gz), RSS/Atom feeds, .gz files, directories, or - for stdin",
+    )
     p.add_argument("--published", type=_date)
     p.add_argument("--db", type=_db_url, default=None, help=f"database URL (default {DEFAULT_DB})")
+    p.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all cores)")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: 'local' (a LocalCluster of --workers processes) or tcp://HOST:8786",
+    )
+    p.add_argument(
+        "--batch-size", type=_positive, default=16, help="documents per batch sent to a worker (default 16)"
+    )
+
+    p = sub.add_parser("failures", help="list documents an ingest could not read or extract")
+    p.add_argument("--db", type=_db_url, default=None)
+    p.add_argument("--stage", choices=("read", "extract"), help="only failures of this stage")
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("events", help="list stored events (each merged from all its reports)")
     p.add_argument("--db", type=_db_url, default=None)
@@ -183,49 +212,89 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import iter_paths
-    from .pipeline import Pipeline
+    from .run import Outcome, ingest
     from .store import Store
 
     settings = _settings(args)
     store = Store(settings.db_url)
-    pipeline = Pipeline(settings)
-    sources = list(iter_paths(list(args.paths)))
-    stored = skipped = failed = mentions = 0
-    with Progress(
+    progress = Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.completed} document(s)"),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]}"),
         TextColumn("{task.description}"),
         console=err_console,
         transient=True,
-    ) as progress:
-        task = progress.add_task("", total=len(sources))
-        for source, doc in _read_documents(sources, args.published):
-            progress.update(task, description=Path(source).name)
-            if isinstance(doc, InputError):
-                progress.console.print(f"eventwire: {doc}", markup=False, highlight=False)
-                failed += 1
-            elif store.has_document(doc.id):
-                skipped += 1
-            else:
-                result = pipeline.extract(doc)
-                if store.save(result):
-                    stored += 1
-                    mentions += len(result.events)
-                else:
-                    skipped += 1
-            progress.advance(task)
-    counts = store.counts()
-    store.close()
-    err_console.print(
-        f"ingested {stored} document(s) with {mentions} event mention(s); {skipped} already stored; "
-        f"{failed} failed. Database now holds {counts['documents']} documents, {counts['mentions']} event "
-        f"mentions in {counts['events']} events, {counts['actors']} actors, {counts['relations']} relations "
-        f"({settings.db_url})."
     )
-    return 1 if failed and not (stored or skipped) else 0
+    task = progress.add_task("", total=None, rate="")
+    started = time.perf_counter()
+
+    def show(outcome: Outcome) -> None:
+        if outcome.status == "failed":
+            progress.console.print(
+                f"eventwire: {outcome.source}: {outcome.error}", markup=False, highlight=False
+            )
+        rate = (progress.tasks[0].completed + 1) / max(time.perf_counter() - started, 1e-9)
+        progress.update(task, advance=1, description=Path(outcome.source).name, rate=f"{rate:.1f}/s")
+
+    try:
+        with progress:
+            report = ingest(
+                args.paths,
+                store,
+                settings=settings,
+                published=args.published,
+                workers=args.workers,
+                dask=args.dask,
+                batch_size=args.batch_size,
+                on_outcome=show,
+            )
+        counts = store.counts()
+    finally:
+        store.close()
+    skipped = report.read.summary()
+    rate = report.documents / report.seconds if report.seconds else 0.0
+    err_console.print(
+        f"ingested {report.stored} document(s) with {report.mentions} event mention(s); {report.skipped} "
+        f"already stored; {report.failed} failed"
+        + (" (listed by 'eventwire failures')" if report.failed else "")
+        + (f"; {skipped}" if skipped else "")
+        + f". {report.documents} document(s) in {report.seconds:.1f} s ({rate:.1f}/s, {report.mode}). "
+        f"Database now holds {counts['documents']} documents, {counts['mentions']} event "
+        f"mentions in {counts['events']} events, {counts['actors']} actors, {counts['relations']} relations "
+        f"({settings.db_url}).",
+        markup=False,
+        highlight=False,
+    )
+    return 1 if report.failed and not (report.stored or report.skipped) else 0
+
+
+def cmd_failures(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    settings = _settings(args)
+    store = Store(settings.db_url, create=False)
+    try:
+        rows = store.failures(stage=args.stage)
+    finally:
+        store.close()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    table = Table(title=f"{len(rows)} failure(s) in {settings.db_url}", header_style="bold")
+    for column in ("source", "stage", "error", "attempts", "last failed (UTC)"):
+        table.add_column(column, overflow="fold", justify="right" if column == "attempts" else "left")
+    for row in rows:
+        table.add_row(
+            row["source"],
+            row["stage"],
+            row["error"],
+            str(row["attempts"]),
+            (row["last_failed_at"] or "")[:19],
+        )
+    out_console().print(table)
+    return 0
 
 
 def events_table(events: list[dict], title: str | None = None) -> Table:
@@ -634,6 +703,7 @@ def _gazetteer_lookup(args: argparse.Namespace) -> int:
 COMMANDS = {
     "extract": cmd_extract,
     "ingest": cmd_ingest,
+    "failures": cmd_failures,
     "events": cmd_events,
     "actors": cmd_actors,
     "export": cmd_export,

@@ -9,6 +9,7 @@ the others. Loading (spaCy model, actor dictionary, gazetteer) happens once per 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -37,7 +38,7 @@ from .extract.relations import RelationReader
 from .ingest import read_bytes, read_path
 from .ingest.metadata import Dateline, find_dateline, find_publisher_prefix
 from .model import Document, Event, Evidence, Extraction, Relation
-from .nlp import load_pipeline
+from .nlp import doc_text, load_pipeline
 from .resolve.dictionary import ActorDictionary
 from .resolve.gazetteer import Gazetteer
 
@@ -78,7 +79,8 @@ def component(name: str) -> Callable[[Component], Component]:
 @component("nlp")
 def run_nlp(analysis: Analysis) -> None:
     text = analysis.document.text
-    analysis.doc = load_pipeline(analysis.settings)(text)
+    if analysis.doc is None:  # not parsed already in a batch (Pipeline.parse_many)
+        analysis.doc = load_pipeline(analysis.settings)(text)
     prefix = find_publisher_prefix(text, analysis.document.publisher)
     analysis.dateline = find_dateline(text, prefix[1] if prefix else 0)
 
@@ -156,6 +158,9 @@ class EventReader:
         self.last_place: PlaceMention | None = None
         self.last_date: ResolvedDate | None = None
         self._sentence_dates: dict[int, list[ResolvedDate]] = {}  # by sentence start: read once
+        # Span.ents rebuilds every entity of the Doc on each call: quadratic over a long article's sentences
+        self._ents = list(self.doc.ents)
+        self._ent_starts = [ent.start for ent in self._ents]
 
     def read(self) -> None:
         sents = list(self.doc.sents)
@@ -237,6 +242,15 @@ class EventReader:
             self._sentence_dates[sent.start] = self._read_dates(sent)
         return self._sentence_dates[sent.start]
 
+    def _sentence_ents(self, sent: Span) -> list[Span]:
+        """`sent.ents`: the entities wholly inside the sentence, in order, from the Doc's read once."""
+        out = []
+        for ent in self._ents[bisect.bisect_left(self._ent_starts, sent.start) :]:
+            if ent.end > sent.end:
+                break
+            out.append(ent)
+        return out
+
     def _read_dates(self, sent: Span) -> list[ResolvedDate]:
         """The sentence's dates: the scanner's explicit dates ("13 May 2022", "Sunday") first, then the
         NER's DATE spans that do not overlap them ("last week", "a couple of days before"). The NER
@@ -247,7 +261,7 @@ class EventReader:
             return dateline is None or not dateline.start <= start < dateline.end
 
         out = [d for d in find_dates(sent.text, self.published, sent.start_char) if outside_dateline(d.start)]
-        for ent in sent.ents:
+        for ent in self._sentence_ents(sent):
             if ent.label_ not in ("DATE", "TIME") or not outside_dateline(ent.start_char):
                 continue
             if any(d.start < ent.end_char and ent.start_char < d.end for d in out):
@@ -482,7 +496,7 @@ class EventReader:
         return Resolved(
             self.actors.acled_name(mention.actor),
             mention.actor.inter,
-            Evidence(mention.start, mention.end, self.doc.text[mention.start : mention.end]),
+            Evidence(mention.start, mention.end, doc_text(self.doc)[mention.start : mention.end]),
             mention.actor,
             kind="context",
         )
@@ -636,8 +650,18 @@ class Pipeline:
         self.settings = settings or Settings()
         self.steps = [COMPONENTS[name] for name in steps]
 
-    def extract(self, document: Document) -> Extraction:
-        analysis = Analysis(document=document, settings=self.settings)
+    def parse_many(self, documents: list[Document]) -> list[Doc | None]:
+        """The spaCy parses of `documents`, batched through `nlp.pipe` (much faster than one call per text),
+        for `extract(document, parsed)`. All None when the steps do not start with eventwire's own "nlp"
+        step: a replacement step parses as it likes."""
+        if not self.steps or self.steps[0] is not COMPONENTS["nlp"] or not documents:
+            return [None] * len(documents)
+        nlp = load_pipeline(self.settings)
+        return list(nlp.pipe((d.text for d in documents), batch_size=self.settings.batch_size))
+
+    def extract(self, document: Document, parsed: Doc | None = None) -> Extraction:
+        """The extraction of one document; `parsed` is its spaCy Doc when `parse_many` made it already."""
+        analysis = Analysis(document=document, settings=self.settings, doc=parsed)
         for step in self.steps:
             step(analysis)
         actors = analysis.actors.named_actors() if analysis.actors else []

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from ..datafiles import rows
 from ..ingest.metadata import agency_name
 from ..model import Actor, Evidence
+from ..nlp import doc_text
 from ..resolve.dictionary import ActorDictionary, ActorEntry
 
 #: ACLED inter codes of the generic kinds.
@@ -251,10 +252,10 @@ class DocumentActors:
                     m.actor.inter = TYPE_INTER.get(m.actor.type, m.actor.inter)
 
     def _evidence(self, start: int, end: int) -> Evidence:
-        return Evidence(start, end, self.doc.text[start:end])
+        return Evidence(start, end, doc_text(self.doc)[start:end])
 
     def _read_alias_statements(self) -> None:
-        text = self.doc.text
+        text = doc_text(self.doc)
         for match in _ACRONYM_DEF.finditer(text):
             long_form, acronym = clean_name(match.group(1)), match.group(2)
             initials = "".join(w[0] for w in re.split(r"[\s\-]+", long_form) if w[:1].isupper())
@@ -508,7 +509,7 @@ class DocumentActors:
             m = self.mention_at(tok)
             if m is not None and tok.i != head.i and m.actor.type == "organisation" and not m.actor.known:
                 continue  # "the ruler of Olowe Gbagura": an unknown name in a modifier is no actor
-            if m is not None and self.doc.text[max(0, m.start - 5) : m.start].lower().endswith(
+            if m is not None and doc_text(self.doc)[max(0, m.start - 5) : m.start].lower().endswith(
                 ("anti-", "anti ")
             ):
                 continue  # "anti-Houthi forces" are the Houthis' enemies

@@ -17,6 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from ..datafiles import rows
+from ..nlp import doc_text
 from .actors import ARMED_TYPES
 
 LIGHT_VERBS = {
@@ -178,7 +179,7 @@ class Trigger:
 
     @property
     def text(self) -> str:
-        return self.token.doc.text[self.start : self.end]
+        return doc_text(self.token.doc)[self.start : self.end]
 
 
 @dataclass(frozen=True, slots=True)

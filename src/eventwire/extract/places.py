@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Evidence, Place
+from ..nlp import doc_text
 from ..resolve.dictionary import ActorDictionary
 from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, normalize_name, offset_point
 
@@ -308,14 +309,14 @@ class DocumentPlaces:
         province), and a little when the place itself is known there. Ties go to the countries the text
         names, then to the bigger province."""
         after_start = ent.end_char
-        after = self.doc.text[after_start : after_start + 160]
+        after = doc_text(self.doc)[after_start : after_start + 160]
         m = _ADMIN_BRACKET.match(after) or _ADMIN_COMMA.match(after)
         dash = _DASH_PART.match(after) if m is None else None
         if dash is not None:
             # ACLED's "city - neighbourhood (province)": "Sao Goncalo - Rocha (Rio de Janeiro)"; the
             # bracket places the city as well as the part named after the dash
             after_start += dash.end()
-            after = self.doc.text[after_start : after_start + 160]
+            after = doc_text(self.doc)[after_start : after_start + 160]
             m = _ADMIN_BRACKET.match(after)
         if m is None:
             return None
@@ -419,7 +420,7 @@ class DocumentPlaces:
         if not following or self.dictionary.country(ent.text) is not None:
             return None
         other = following[0]
-        gap = self.doc.text[ent.end_char : other.start_char]
+        gap = doc_text(self.doc)[ent.end_char : other.start_char]
         if not _CONTAINED_GAP.fullmatch(gap):
             return None
         name = _clean(other.text)
@@ -445,7 +446,7 @@ class DocumentPlaces:
         if not text:
             return None
         country = self.dictionary.country(text)
-        after = self.doc.text[ent.end_char : ent.end_char + 80]
+        after = doc_text(self.doc)[ent.end_char : ent.end_char + 80]
         ctx = self.contexts.get(ent.start_char)
         inside = next((c for c in self.contexts.values() if c.start <= ent.start_char < c.end), None)
         candidates: list[Candidate] = []
@@ -545,7 +546,7 @@ class DocumentPlaces:
             precision = {"city": 1, "admin2": 2, "admin1": 3, "country": 3, "region": 3}.get(top.feature, 1)
             place = top.to_place(geo_precision=precision, evidence=ev)
             place.name = text if top.feature == "city" else top.name
-            before = self.doc.text[max(0, ent.start_char - 40) : ent.start_char]
+            before = doc_text(self.doc)[max(0, ent.start_char - 40) : ent.start_char]
             if (_NEAR.search(before) or _COUNTRYSIDE_AFTER.match(after)) and place.geo_precision == 1:
                 place.geo_precision = 2
         elif ctx is not None and (ctx.admin2 or ctx.admin1) is not None:
@@ -554,7 +555,7 @@ class DocumentPlaces:
             assert admin is not None
             place = admin.to_place(geo_precision=2 if admin is ctx.admin2 else 3, evidence=ev)
             place.name = text
-        before = self.doc.text[max(0, ent.start_char - 30) : ent.start_char]
+        before = doc_text(self.doc)[max(0, ent.start_char - 30) : ent.start_char]
         mention = PlaceMention(text, ent.start_char, ent.end_char, ent.start, ent.end, place, candidates)
         mention.specific = place is not None and not candidates
         # "(Oyam, Northern)": context, not the scene; nor is a continent
@@ -566,7 +567,7 @@ class DocumentPlaces:
         """An unknown place followed, in its sentence, by the place it lies in ("the neighbourhood of
         Al-Bayaa in Baghdad", "Jumla village in Afrin countryside"): it stands on that point, at
         precision 2 (a town or district) or 3 (a province), under its own name."""
-        text = self.doc.text
+        text = doc_text(self.doc)
         for i, m in enumerate(self.mentions):
             if m.place is not None:
                 continue
@@ -591,7 +592,7 @@ class DocumentPlaces:
     def _mark_references(self) -> None:
         """ "Taji, just north of Baghdad", "Potocari, a village near Srebrenica": the second place only
         locates the first."""
-        text = self.doc.text
+        text = doc_text(self.doc)
         for i, m in enumerate(self.mentions):
             if i == 0 or m.anchor_only:
                 continue
@@ -606,7 +607,7 @@ class DocumentPlaces:
 
     def _apply_relative_phrases(self) -> None:
         """'X, some 30 km south of Mosul': X gets the offset point; the anchor keeps its own."""
-        text = self.doc.text
+        text = doc_text(self.doc)
         for i, anchor in enumerate(self.mentions):
             if anchor.place is None or anchor.place.latitude is None:
                 continue
@@ -668,7 +669,7 @@ class DocumentPlaces:
     def _named_place_before(self, phrase_start: int, anchor_index: int) -> PlaceMention | None:
         """The place named right before a relative phrase: 'Ain Nasir, some 30 km ...'."""
         for m in reversed(self.mentions[:anchor_index]):
-            gap = self.doc.text[m.end : phrase_start]
+            gap = doc_text(self.doc)[m.end : phrase_start]
             if len(gap) <= 3 and gap.strip() in ("", ",", "-", "–"):
                 return m
         return None
@@ -709,7 +710,7 @@ class DocumentPlaces:
             }.get(feature, 1.0)
             if m.coded:
                 s += 5.0  # ACLED's own "coded to X"
-            before = self.doc.text[max(sent.start_char, m.start - 25) : m.start].lower()
+            before = doc_text(self.doc)[max(sent.start_char, m.start - 25) : m.start].lower()
             if re.search(r"\b(in|at|near|outside|of|around)\s+(?:the\s+)?(?:\w+\s+)?$", before):
                 s += 1.0
             if re.search(r"\b(to|towards|toward|from|into)\s+(?:the\s+)?$", before):
@@ -751,7 +752,7 @@ class DocumentPlaces:
     def _not_a_scene(self, m: PlaceMention) -> bool:
         """A place named as an origin ("a driver from Abidjan"), as a modifier of a noun ("Seville fans",
         "Mexico's army", "U.S. forces") or as the subject acting ("Eritrea captured Badme")."""
-        before = self.doc.text[max(0, m.start - 12) : m.start].lower()
+        before = doc_text(self.doc)[max(0, m.start - 12) : m.start].lower()
         if re.search(r"\bfrom\s+(?:the\s+)?$", before):
             return True
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -765,7 +766,7 @@ class DocumentPlaces:
             and head.pos_ in ("NOUN", "PROPN")
         ):
             # "Homs province", "Aleppo countryside", "Minakulu sub-county" name a place; "Seville fans" do not
-            next_word = re.match(r"\s*(?:sub-?)?(\w+)", self.doc.text[m.end : m.end + 30])
+            next_word = re.match(r"\s*(?:sub-?)?(\w+)", doc_text(self.doc)[m.end : m.end + 30])
             if next_word is not None and next_word.group(1).lower() in _PLACE_HEADS:
                 return False
             return head.lower_ not in _PLACE_HEADS and head.ent_type_ not in ("GPE", "LOC", "FAC")

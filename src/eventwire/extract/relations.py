@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..datafiles import rows
 from ..model import Actor, Evidence, Relation
+from ..nlp import doc_text
 from .actors import ActorMention, DocumentActors, person_titles
 
 #: "made up of groups trained by X": the subject of "made up", not "groups".
@@ -216,7 +217,7 @@ class RelationReader:
 
     def _sentence_evidence(self, tok: Token) -> Evidence:
         sent = tok.sent
-        text = self.doc.text[sent.start_char : sent.end_char].rstrip()
+        text = doc_text(self.doc)[sent.start_char : sent.end_char].rstrip()
         return Evidence(sent.start_char, sent.start_char + len(text), text)
 
     def _negated(self, cue: Token) -> bool:
@@ -297,7 +298,7 @@ class RelationReader:
                 (t for t in tok.subtree if t.i < tok.i and t.dep_ in ("compound", "nmod")), key=lambda t: t.i
             ):
                 lm = self.actors.mention_at(left)
-                before = self.doc.text[max(0, left.idx - 5) : left.idx].lower()
+                before = doc_text(self.doc)[max(0, left.idx - 5) : left.idx].lower()
                 if (
                     lm is not None
                     and lm.actor.type not in ("country", "person")
@@ -648,7 +649,7 @@ class RelationReader:
         m = self.actors.mention_at(tok)
         if m is None or m.actor is not actor:
             return actor
-        return self.actors.lookup_name(self.doc.text[m.start : m.end], any_year=True) or actor
+        return self.actors.lookup_name(doc_text(self.doc)[m.start : m.end], any_year=True) or actor
 
     def _role_targets(self, noun: Token, holder: Actor, as_written: bool = False) -> list[Actor]:
         """The organisations a role noun ties its holder to: "of Y", "Y's", "a Y fighter"."""

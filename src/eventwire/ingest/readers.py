@@ -156,9 +156,12 @@ def read_bytes(
     published: date | None = None,
     url: str | None = None,
     is_html: bool | None = None,
+    title: str | None = None,
+    meta_published: date | None = None,
 ) -> Document:
     """Turn raw bytes into a Document. `is_html` None sniffs the content; `published` and `url` given here
-    win over what the page says."""
+    win over what the page says. `title` and `meta_published` come from a container's metadata (a JSONL
+    record, a feed item): they count as the page's own, winning over what the page itself says."""
     _check_bytes(data, source)
     text, warning = decode(data, source)
     warnings = [warning] if warning else []
@@ -172,6 +175,8 @@ def read_bytes(
     page = html.HtmlMeta()
     if is_html:
         text, page = html.extract(text)
+    page.title = title or page.title
+    page.published = meta_published or page.published
 
     paras = clean.paragraphs(text)
     page_date, paras = metadata.take_date_line(paras)

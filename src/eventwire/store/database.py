@@ -1,5 +1,6 @@
 """`Store`: opens (creating or upgrading) the database, writes one `Extraction` per transaction with its
-mentions clustered into events, and answers the queries the CLI and the exporters need.
+mentions clustered into events, keeps the ingest failures (`failures` table), and answers the queries the
+CLI and the exporters need.
 
 SQLite is the default backend and PostgreSQL (psycopg) the one for teams; everything goes through SQLAlchemy
 Core with the portable schema in `schema.py`, built by the Alembic scripts in `migrations/`. Every database
@@ -543,6 +544,75 @@ class Store:
                         m.update().where(m.c.id == mention_id).values(toll_update=dedup.is_toll_update(toll))
                     )
                     self._cluster_mention(conn, mention_id, now)
+
+    # -- failures ----------------------------------------------------------------------------------------
+
+    def record_failure(self, source: str, stage: str, error: str, document_id: str | None = None) -> None:
+        """Remember that `source` failed at `stage` ("read" or "extract") with `error`; a source that failed
+        before keeps its first time and counts one more attempt."""
+        f = s.failures
+        now = _utcnow()
+        with self._connect(write=True) as conn:
+            updated = conn.execute(
+                f.update()
+                .where(f.c.source == source)
+                .values(
+                    stage=stage,
+                    error=error,
+                    document_id=document_id,
+                    attempts=f.c.attempts + 1,
+                    last_failed_at=now,
+                )
+            ).rowcount
+            if not updated:
+                conn.execute(
+                    f.insert().values(
+                        source=source,
+                        stage=stage,
+                        error=error,
+                        document_id=document_id,
+                        attempts=1,
+                        first_failed_at=now,
+                        last_failed_at=now,
+                    )
+                )
+
+    def clear_failures(self, sources: Sequence[str]) -> None:
+        """Forget the failures of sources that have since been read and stored (or found stored)."""
+        sources = list(sources)
+        with self._connect(write=True) as conn:
+            for i in range(0, len(sources), _CHUNK):
+                conn.execute(s.failures.delete().where(s.failures.c.source.in_(sources[i : i + _CHUNK])))
+
+    def failed_sources(self) -> set[str]:
+        with self._connect() as conn:
+            return set(conn.execute(sa.select(s.failures.c.source)).scalars())
+
+    def failures(self, stage: str | None = None) -> list[dict[str, Any]]:
+        """Recorded failures, most recent first."""
+        f = s.failures
+        query = sa.select(f).order_by(f.c.last_failed_at.desc(), f.c.id.desc())
+        if stage:
+            query = query.where(f.c.stage == stage)
+        with self._connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            {
+                "source": r["source"],
+                "stage": r["stage"],
+                "error": r["error"],
+                "document_id": r["document_id"],
+                "attempts": r["attempts"],
+                "first_failed_at": _iso_utc(r["first_failed_at"]),
+                "last_failed_at": _iso_utc(r["last_failed_at"]),
+            }
+            for r in rows
+        ]
+
+    def document_ids(self) -> set[str]:
+        """Every stored document's id: what a resumed ingest can skip without extracting it again."""
+        with self._connect() as conn:
+            return set(conn.execute(sa.select(s.documents.c.id)).scalars())
 
     # -- reading -----------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""The database schema: SQLAlchemy Core tables for documents, actors, event mentions, events, evidence and
-relations. This is the schema at `SCHEMA_REVISION`; the Alembic scripts in `migrations/` build it step by step
-and `tests/test_migrations.py` checks that the two agree.
+"""The database schema: SQLAlchemy Core tables for documents, actors, event mentions, events, evidence,
+relations and ingest failures. This is the schema at `SCHEMA_REVISION`; the Alembic scripts in
+`migrations/` build it step by step and `tests/test_migrations.py` checks that the two agree.
 
 Only portable column types are used (no SQLite-only SQL), so the same metadata serves SQLite and
 PostgreSQL. Dates are ISO strings where ACLED's own values are partial or textual (`event_date`, relation
@@ -61,7 +61,7 @@ actor_aliases = sa.Table(
 )
 
 #: The Alembic revision this metadata describes; `Store` upgrades any older database to it when it opens.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 
 def _acled_columns() -> list[sa.Column]:
@@ -178,4 +178,21 @@ relations = sa.Table(
     sa.UniqueConstraint(
         "document_id", "subject", "relation", "object", "evidence_start", name="uq_relation_mention"
     ),
+)
+
+# Documents an ingest could not read or extract: one row per source, so re-runs update rather than pile up.
+# No foreign key to documents: a failed document was never stored, and `document_id` is only known when
+# reading succeeded and extraction failed.
+failures = sa.Table(
+    "failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.Text, nullable=False),  # "news.jsonl:12", "crawl.warc.gz:#7", a file path
+    sa.Column("document_id", sa.String(64)),
+    sa.Column("stage", sa.Text, nullable=False),  # "read" (input) or "extract" (the pipeline raised)
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=1),
+    sa.Column("first_failed_at", sa.DateTime, nullable=False),
+    sa.Column("last_failed_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("source", name="uq_failures_source"),
 )
