@@ -347,3 +347,15 @@ def test_a_place_in_an_aside_is_not_where_the_event_happened() -> None:
 def test_the_object_of_a_capture_is_a_place_whatever_the_ner_said() -> None:
     places = places_of("Eritrean troops captured Badme in May 1998 after heavy fighting.")
     assert "Badme" in [m.text for m in places.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("On 26 February 2022, Ukrainian forces clashed with Russian forces north-east of Kyiv.", "Kyiv"),
+        ("On 24 March 2022, Russian forces fired naval artillery in the Black Sea on Odesa region.", "Odesa"),
+        ("On 19 March 2022, gunmen detained a commander passing by Qanawat town in As Sweida.", "Qanawat"),
+    ],
+)
+def test_names_the_ner_misses_beside_a_direction_or_a_place_noun(text: str, name: str) -> None:
+    assert name in [m.text for m in places_of(text).mentions]

@@ -242,8 +242,10 @@ def _placed_by_context(doc: Doc, start: int, end: int, gazetteer) -> bool:
     if _BRACKET_AFTER.match(after) or _CODED_BEFORE.search(before_text) or _LOCATED_AFTER.match(after):
         return True
     before = {t.lower_ for t in doc[max(start - 3, 0) : start]}
-    if _NOUN_AFTER.match(after) and (before & (PLACE_PREPOSITIONS | {"of", "between", "and"})):
+    if _NOUN_AFTER.match(after) and (before & (PLACE_PREPOSITIONS | {"of", "between", "and", "on", "by"})):
         return True
+    if _NOUN_AFTER.match(after) and _exact_known(gazetteer, doc[start:end].text):
+        return True  # "passing by Qanawat town": a known name with its place noun
     known = gazetteer.contains(doc[start:end].text)
     if before & PLACE_PREPOSITIONS and _DISTRICT_AFTER.match(after) and known:
         return True  # ACLED's "city - district": "in Donetsk - Kirovskyi"
@@ -287,11 +289,36 @@ def _alone_in_brackets(doc: Doc, start: int, end: int, gazetteer) -> bool:
     )
 
 
+_DIRECTION_WORDS = frozenset(
+    ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
+)
+_EDGE_WORDS = frozenset(("outskirts", "suburbs", "centre", "center", "edge", "vicinity", "countryside"))
+
+
+def _exact_known(gazetteer, text: str) -> bool:
+    """The gazetteer knows `text` by that very name as a province, a district or a town of 1,000 people."""
+    if text.lower() in not_places():
+        return False
+    return any(
+        c.name.casefold() == text.casefold() and (c.feature != "city" or c.population >= 1000)
+        for c in gazetteer.lookup(text, limit=10)
+    )
+
+
 def _known_after_preposition(doc: Doc, start: int, end: int, gazetteer) -> bool:
     """A capitalised name the NER missed right after "in", "near", "through" ..., that the gazetteer knows
     by that very name as a town of 5,000 people or more, or as a province or district: "demonstrated in
     Toulouse", "a march through Aalten". Smaller namesakes are too often a word that only looks like one."""
-    if start == 0 or doc[start - 1].lower_ not in PLACE_PREPOSITIONS | {"through", "across", "throughout"}:
+    if start == 0:
+        return False
+    prev = doc[start - 1].lower_
+    # "north-east of Kyiv", "the outskirts of Kharkiv": "of" after a direction or an edge is a place's "of"
+    direction_of = (
+        prev == "of"
+        and start > 1
+        and (doc[start - 2].lower_.split("-")[-1] in _DIRECTION_WORDS or doc[start - 2].lower_ in _EDGE_WORDS)
+    )
+    if prev not in PLACE_PREPOSITIONS | {"through", "across", "throughout"} and not direction_of:
         return False
     text = doc[start:end].text
     if text.lower() in not_places():
