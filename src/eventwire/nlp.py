@@ -282,11 +282,8 @@ def _alone_in_brackets(doc: Doc, start: int, end: int, gazetteer) -> bool:
     if opener is None or opener.text != "(" or doc[start - 1].text not in ("(", ","):
         return False
     text = doc[start:end].text
-    bare = re.sub(r"\s+city$", "", text, flags=re.I).casefold()  # "(Seoul City - Jung)"
-    return any(
-        c.name.casefold() in (text.casefold(), bare) and (c.feature != "city" or c.population >= 1000)
-        for c in gazetteer.lookup(text, limit=10)
-    )
+    bare = re.sub(r"\s+city$", "", text, flags=re.I)  # "(Seoul City - Jung)"
+    return _exact_known(gazetteer, text) or (bare != text and _exact_known(gazetteer, bare))
 
 
 _DIRECTION_WORDS = frozenset(

@@ -938,7 +938,8 @@ def _confidence(value: float | None) -> float | None:
     return round(value, 3) if value is not None else None
 
 
-def _document_fields(row: Any) -> dict[str, Any]:
+def document_fields(row: Any) -> dict[str, Any]:
+    """A documents row's metadata as the API and the event dicts show it (dates as ISO strings)."""
     published: date | None = row["published"]
     return {
         "title": row["title"],
@@ -955,7 +956,7 @@ def _mention_dict(row: Any, evidence: dict[str, dict[str, Any]]) -> dict[str, An
     out.update({name: row[name] for name in ACLED_FIELDS})
     out["confidence"] = _confidence(row["confidence"])
     out["evidence"] = evidence
-    out.update(_document_fields(row))
+    out.update(document_fields(row))
     out["created_at"] = _iso_utc(row["created_at"])
     return out
 
@@ -973,14 +974,14 @@ def _event_dict(
         {
             "document_id": m["document_id"],
             "mention_id": m["id"],
-            **_document_fields(m),
+            **document_fields(m),
             "fatalities": m["fatalities"],
             "evidence": m["evidence"],
         }
         for m in mentions
     ]
     if first is not None:
-        out.update(_document_fields(first))
+        out.update(document_fields(first))
     else:
         out.update(dict.fromkeys(("title", "publisher", "wire_source", "published", "url", "source_path")))
     out["created_at"] = _iso_utc(row["created_at"])

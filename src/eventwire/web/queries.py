@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from eventwire.model import ACLED_FIELDS
 from eventwire.store import Store
 from eventwire.store import schema as s
+from eventwire.store.database import document_fields
 
 #: Columns of an event row in a list page: ACLED's fields and what the table and map need besides.
 LIST_COLUMNS = ("id", *ACLED_FIELDS, "confidence", "number_of_sources")
@@ -506,15 +507,9 @@ def document(store: Store, doc_id: str) -> dict[str, Any] | None:
             }
             for x in conn.execute(sa.select(r).where(r.c.document_id == doc_id).order_by(r.c.id)).mappings()
         ]
-    published = row["published"]
     return {
         "id": row["id"],
-        "title": row["title"],
-        "publisher": row["publisher"],
-        "wire_source": row["wire_source"],
-        "published": published.isoformat() if published else None,
-        "url": row["url"],
-        "source_path": row["source_path"],
+        **document_fields(row),
         "language": row["language"],
         "ingested_at": row["ingested_at"].isoformat() if row["ingested_at"] else None,
         "warnings": warnings,
