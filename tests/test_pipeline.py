@@ -392,3 +392,46 @@ def test_a_battle_that_names_one_side_of_a_plain_war_gets_the_other() -> None:
 )
 def test_protest_and_riot_wordings(text: str, sub_event_type: str) -> None:
     assert only_event(extract_text(text, published="2024-05-04")).sub_event_type == sub_event_type
+
+
+# ---------------------------------------------------------------------------------------------- event recall
+
+
+def test_a_subject_the_parse_left_behind_a_long_opening_still_acts() -> None:
+    result = extract_text(
+        "On 13 May 2022, in Monterrey, Nuevo Leon, an unknown number of armed individuals fired shots at a "
+        "bar in the city centre. Two waiters were injured.",
+        published="2022-05-14",
+    )
+    ev = only_event(result)
+    assert ev.actor1 is not None and ev.actor1.startswith("Unidentified")
+    assert ev.country == "Mexico"
+
+
+def test_there_was_a_clash_between_two_sides() -> None:
+    result = extract_text(
+        "On 2 May 2022, in Ciudad Victoria, Tamaulipas, there was an armed clash and a pursuit between "
+        "police officers and an unknown number of gunmen.",
+        published="2022-05-03",
+    )
+    ev = only_event(result, "Battles")
+    assert ev.actor1 is not None and ev.actor2 is not None
+
+
+def test_unnamed_tribesmen_are_a_tribal_militia() -> None:
+    result = extract_text(
+        "On 8 May 2022, tribesmen clashed in Marib over a land dispute. Two men were killed.",
+        published="2022-05-09",
+    )
+    ev = only_event(result, "Battles")
+    assert ev.actor1 == "Unidentified Tribal Militia (Yemen)"
+    assert ev.fatalities == 2
+
+
+def test_a_militia_named_by_no_one_before_is_an_unidentified_armed_group() -> None:
+    result = extract_text(
+        "On 9 May 2022, an Islamist militia ambushed a truck carrying traders near Mocimboa da Praia.",
+        published="2022-05-10",
+    )
+    ev = only_event(result)
+    assert ev.actor1 == "Unidentified Armed Group (Mozambique)"

@@ -359,3 +359,93 @@ def test_the_object_of_a_capture_is_a_place_whatever_the_ner_said() -> None:
 )
 def test_names_the_ner_misses_beside_a_direction_or_a_place_noun(text: str, name: str) -> None:
     assert name in [m.text for m in places_of(text).mentions]
+
+
+# ---------------------------------------------------------------------------------------------- split names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "iso3"),
+    [
+        # the NER reads "Port" and "Spain" as two places
+        ("On 2 May 2022, nurses marched in Port of Spain to demand overdue pay.", "Port of Spain", "TTO"),
+        # a hyphenated name the NER cuts at the first hyphen
+        ("On 9 May 2022, gunmen robbed a bus in Croix-des-Bouquets, Ouest.", "Croix-des-Bouquets", "HTI"),
+        # German connectors inside a name
+        ("On 4 May 2022, hundreds of farmers and their families rallied in the town of "
+         "Bad Neustadt an der Saale over the price of diesel and the cost of fertiliser.",
+         "Bad Neustadt an der Saale", "DEU"),
+    ],
+)  # fmt: skip
+def test_a_name_split_by_the_ner_is_joined_when_the_gazetteer_knows_it(
+    sentence: str, name: str, iso3: str
+) -> None:
+    places = places_of(sentence)
+    m = mention(places, name)
+    assert m.place is not None and m.place.iso3 == iso3
+
+
+def test_a_small_town_in_a_place_slot_is_a_place_but_not_before_a_possessive() -> None:
+    places = places_of("On 8 May 2022, pensioners demonstrated in Dolni Dvoriste against energy prices.")
+    m = mention(places, "Dolni Dvoriste")
+    assert m.place is not None and m.place.iso3 == "CZE"
+    possessive = places_of("On 8 May 2022, pensioners demonstrated in Dolni Dvoriste's square.")
+    assert all(mm.text != "Dolni Dvoriste" for mm in possessive.mentions)
+
+
+def test_a_place_after_an_adjective_or_a_part_noun_keeps_its_slot() -> None:
+    places = places_of("On 19 May 2022, cyclists rode through central Cardiff to demand safer lanes.")
+    assert mention(places, "Cardiff").place is not None
+
+
+def test_the_name_of_a_longer_hyphenated_name_is_not_cut_at_a_known_prefix() -> None:
+    places = places_of(
+        "On 4 June 2022, a mine exploded in the Deir-ez-Zor countryside, injuring two herders."
+    )
+    assert all(m.text != "Deir" for m in places.mentions)
+
+
+# ---------------------------------------------------------------------------------------------- context rules
+
+
+def test_a_bracket_that_says_district_prefers_the_district_to_a_namesake_province() -> None:
+    # Ilam is a province of Iran and a district of Nepal; "district" says which
+    places = places_of(
+        "On 3 May 2022, shopkeepers protested in Ilam municipality (Ilam district) over taxes."
+    )
+    m = mention(places, "Ilam")
+    assert m.place is not None and m.place.iso3 == "NPL"
+
+
+def test_a_big_city_is_not_moved_abroad_by_an_abbreviated_bracket() -> None:
+    # FCT is Nigeria's Federal Capital Territory, but Islamabad is Pakistan's capital territory too
+    places = places_of(
+        "On 4 May 2022, hundreds of lawyers held a protest at Islamabad city (FCT) over arrests."
+    )
+    m = mention(places, "Islamabad")
+    assert m.place is not None and m.place.iso3 == "PAK"
+
+
+def test_an_actor_of_the_country_breaks_a_tie_between_namesake_provinces() -> None:
+    # Sucre is a department of Colombia and a state of Venezuela; the Gulf Clan is Colombian
+    places = places_of(
+        "On 3 June 2022, in Pileta (Sucre), a trader was shot and injured by Gulf Clan members."
+    )
+    m = mention(places, "Pileta")
+    assert m.place is not None and m.place.iso3 == "COL"
+
+
+def test_a_town_close_to_the_named_unit_is_taken_when_geonames_files_it_elsewhere() -> None:
+    # GeoNames files Nablus under the Nablus governorate, the text under the West Bank
+    places = places_of("On 3 June 2022, students protested in Nablus city (Nablus, West Bank) for prisoners.")
+    m = mention(places, "Nablus")
+    assert m.place is not None and m.place.geo_precision == 1 and m.place.feature == "city"
+
+
+def test_an_opening_place_frames_the_sentence_over_a_place_inside_the_subject() -> None:
+    places = places_of(
+        "On 25 May 2022, in Chilpancingo de los Bravo, Guerrero, students of the rural school in "
+        "Ayotzinapa marched to the state congress."
+    )
+    chosen = scene(places, "marched")
+    assert chosen is not None and chosen.text == "Chilpancingo de los Bravo"

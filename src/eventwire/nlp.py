@@ -18,6 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from .config import Settings
 from .datafiles import rows
@@ -502,7 +503,148 @@ def place_fixer(doc: Doc) -> Doc:
                 continue
             kept.append(sp)
         doc.ents = kept
+    join_split_place_names(doc, gazetteer, lambda text: dictionary.lookup(text) is not None)
     return doc
+
+
+# --- names split across entities or missed in a place slot, made whole with the gazetteer -------------------
+# The small model splits many foreign names: "Port of Spain" comes out as the GPEs "Port" and "Spain",
+# "Croix-des-Bouquets" as "Croix", "Bad Neustadt an der Saale" as "Bad Neustadt" and "Saale", and a small
+# town in a place slot is a PERSON ("demonstrated in Bruel") or nothing ("a rally in Dolni Dvoriste").
+
+#: Lower-case words that join the words of a name here: the connectors above, "of" ("Port of Spain"), and
+#: the German and English ones ("Bad Neustadt an der Saale", "Newcastle upon Tyne").
+_JOINING_WORDS = _NAME_CONNECTORS | frozenset(("of", "der", "upon", "on", "lo", "les", "della", "-"))
+#: Words between a place preposition and the name that keep the slot: "through central Cardiff".
+_PLACE_ADJECTIVES = frozenset(
+    ("central", "northern", "southern", "eastern", "western", "downtown", "rural", "greater", "north",
+     "south", "east", "west", "northeastern", "northwestern", "southeastern", "southwestern", "neighbouring",
+     "neighboring", "nearby")
+)  # fmt: skip
+#: Nouns whose "of" names a place: "the countryside of Tell Abiad", "the outskirts of X".
+_PLACE_PART_NOUNS = _EDGE_WORDS | _DIRECTION_WORDS | frozenset(
+    ("suburb", "village", "town", "city", "district", "province", "governorate", "region", "area",
+     "municipality")
+)  # fmt: skip
+_MAX_NAME_TOKENS = 6
+
+
+def _capitalised(tok) -> bool:
+    return tok.text[:1].isupper() and any(ch.isalpha() for ch in tok.text)
+
+
+def _hyphen(doc: Doc, i: int) -> bool:
+    """doc[i] is a hyphen inside a word ("Croix-des-Bouquets"), not a spaced dash ("Kyiv - Obolon")."""
+    return doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+
+def _name_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of capitalised words joined by joining words: "Port of Spain", "Croix-des-Bouquets".
+    A joining word joins only when a capitalised word follows it; a dash only as a hyphen."""
+    runs: list[tuple[int, int]] = []
+    i, n = 0, len(doc)
+    while i < n:
+        if not _capitalised(doc[i]):
+            i += 1
+            continue
+        end = i
+        j = i + 1
+        while j < n:
+            if _capitalised(doc[j]) and doc[j - 1].text not in ",;:()":
+                end, j = j, j + 1
+                continue
+            k = j
+            while k < n and k - j < 3 and doc[k].lower_ in _JOINING_WORDS:
+                if doc[k].text == "-" and not _hyphen(doc, k):
+                    break
+                k += 1
+            if j < k < n and _capitalised(doc[k]):  # every dash passed over above is a hyphen
+                end, j = k, k + 1
+                continue
+            break
+        runs.append((i, end + 1))
+        i = end + 1
+    return runs
+
+
+def _in_place_slot(doc: Doc, start: int, end: int, place_tokens: set[int]) -> bool:
+    """Whether the words around doc[start:end] put a place there: "in X", "marched through central X",
+    "the countryside of X", or "Navestad, X," right after another place, closing the phrase."""
+    i = start - 1
+    if i >= 0 and doc[i].lower_ in _PLACE_ADJECTIVES:
+        i -= 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i < 0:
+        return False
+    before = doc[i]
+    if before.lower_ in PLACE_PREPOSITIONS | {"inside", "through", "across", "throughout"}:
+        return True
+    if before.lower_ == "of" and i > 0 and doc[i - 1].lower_ in _PLACE_PART_NOUNS:
+        return True
+    closes = end >= len(doc) or doc[end].text in (",", ".", ";", "(", ")")
+    return before.text == "," and i > 0 and (i - 1) in place_tokens and closes
+
+
+def join_split_place_names(doc: Doc, gazetteer, is_actor) -> int:
+    """Make one GPE of a name the NER split ("Port" + "Spain") or mislabelled in a place slot ("in Bruel"),
+    where the gazetteer knows the whole name; returns how many names it made. `is_actor(text)` keeps the
+    actor dictionary's names out ("in Hezbollah's stronghold")."""
+    ents = list(doc.ents)
+    by_token = {t: ent for ent in ents for t in range(ent.start, ent.end)}
+    place_tokens = {t for ent in ents if ent.label_ in _PLACE_LABELS for t in range(ent.start, ent.end)}
+    new: list[Span] = []
+    drop: set[tuple[int, int]] = set()
+    for start, end in _name_runs(doc):
+        if end - start > _MAX_NAME_TOKENS + 4:
+            continue
+        inside = {by_token[t] for t in range(start, end) if t in by_token}
+        places = [e for e in inside if e.label_ in _PLACE_LABELS]
+        if any(e.label_ not in _MISREAD_LABELS | _PLACE_LABELS or e.label_ == "CARDINAL" for e in inside):
+            continue  # a date or a number inside: not a name
+        if not places and not _in_place_slot(doc, start, end, place_tokens):
+            continue
+        best = _longest_known(doc, start, end, places, gazetteer)
+        if best is None:
+            continue
+        s, e = best
+        if e == end and e + 1 < len(doc) and _hyphen(doc, e):
+            continue  # "Deir" of "Deir-ez-Zor": the name goes on past what the gazetteer matched
+        text = doc[s:e].text
+        if not places:
+            if e < len(doc) and doc[e].text in ("'s", "’s"):
+                continue  # "Bruel's mayor" names a person as often as a town
+            if e + 1 < len(doc) and doc[e].is_lower and doc[e + 1].lower_ in ("of", "in"):
+                continue  # "the Casale area of Brindisi": a part of a town, placed with the town later
+            if is_actor(text) or text.lower() in not_places():
+                continue
+            if any(o.label_ == "ORG" and o.end > e for o in inside):
+                continue  # "in Hebron Hospital": a known name inside an organisation's is not the place
+        drop.update((ent.start, ent.end) for ent in inside if ent.start < e and s < ent.end)
+        new.append(Span(doc, s, e, label="GPE"))
+    if new:
+        kept = [ent for ent in ents if (ent.start, ent.end) not in drop]
+        doc.ents = sorted(filter_spans(kept + new), key=lambda sp: sp.start)
+    return len(new)
+
+
+def _longest_known(doc: Doc, start: int, end: int, places: list[Span], gazetteer) -> tuple[int, int] | None:
+    """The longest window of the run that the gazetteer knows: covering the run's place entities and longer
+    than each, or, with none, starting where the run starts (right after the place word)."""
+    for size in range(min(end - start, _MAX_NAME_TOKENS), 1 if places else 0, -1):
+        for s in range(start, end - size + 1):
+            e = s + size
+            if places and not any(p.start >= s and p.end <= e for p in places):
+                continue
+            if not places and s != start:
+                continue
+            if places and all((p.start, p.end) == (s, e) for p in places):
+                continue  # the entity already is this name
+            if doc[s].lower_ in _JOINING_WORDS or doc[e - 1].lower_ in _JOINING_WORDS:
+                continue
+            if gazetteer.contains(doc[s:e].text):
+                return s, e
+    return None
 
 
 def build_pipeline(model: str) -> Language:

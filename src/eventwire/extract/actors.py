@@ -47,6 +47,9 @@ ARMED_TYPES = {
     "private_military",
 }
 NON_STATE_ARMED = ARMED_TYPES - {"state_forces", "external_force"}
+#: Organisation nouns that are armed by definition: "an Islamist militia ambushed" with no militia named
+#: before is still an armed group, where "the group" alone is nobody we can name.
+ARMED_ORG_NOUNS = {"militia"}
 ARMED_MODIFIERS = {"armed", "hooded", "masked", "unidentified", "unknown", "gun-wielding", "heavily"}
 COLLECTIVE_NOUNS = {
     "group",
@@ -571,7 +574,7 @@ class DocumentActors:
                 )
                 if m is not None:
                     return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="backref")
-                if kind == "org_backref":
+                if kind == "org_backref" and head.lemma_.lower() not in ARMED_ORG_NOUNS:
                     return None  # "the group", "members" with nobody named before: no one we can name
                 kind = "unidentified_armed_group"
         if (

@@ -383,7 +383,7 @@ def arguments(trigger: Trigger) -> Arguments:
         if passive and tok.dep_ in ("acl", "amod") and not patients:
             patients.append(tok.head)  # "the villages retaken by the PMF"
         if not agents and not passive:
-            subject = _subject_of(tok)
+            subject = _subject_of(tok) or _left_subject(tok)
             if subject is not None:
                 agents.append(subject)
     else:  # a noun: "airstrikes by the coalition", "Russian shelling", "clashes between X and Y"
@@ -414,9 +414,10 @@ def arguments(trigger: Trigger) -> Arguments:
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ in VICTIM_PREPOSITIONS and prep.lower_ != "with":
                     patients.extend(c for c in prep.children if c.dep_ == "pobj")
-        if tok.dep_ in ("nsubj", "nsubjpass") and not agents:
-            # "clashes took place between X and Y", "an armed clash was reported between X and Y"
-            for prep in head.children:
+        if tok.dep_ in ("nsubj", "nsubjpass", "attr") and not agents:
+            # "clashes took place between X and Y", "an armed clash was reported between X and Y",
+            # "there was an armed clash and a pursuit between X and Y"
+            for prep in [*head.children, *(c for conj in tok.conjuncts for c in conj.children)]:
                 if prep.dep_ == "prep" and prep.lower_ == "between":
                     pobjs = [c for c in prep.children if c.dep_ == "pobj"]
                     if pobjs:
@@ -437,7 +438,32 @@ def arguments(trigger: Trigger) -> Arguments:
                 patients.extend(c for c in clause.children if c.dep_ == "dobj")
     # a trigger's own child word is not its argument: "villagers hostage" -> the villagers
     patients = [_unwrap(p, trigger) for p in patients]
-    return Arguments(agents, [p for p in patients if p is not None], territory_from)
+    # "On 13 June 2022, ..." misparsed as the verb's object: a date is nobody
+    patients = [p for p in patients if p is not None and p.ent_type_ not in _NOT_ACTOR_ENTS]
+    agents = [a for a in agents if a.ent_type_ not in _NOT_ACTOR_ENTS]
+    return Arguments(agents, patients, territory_from)
+
+
+_NOT_ACTOR_ENTS = frozenset(("DATE", "TIME"))
+#: Dependencies the small model gives a subject it failed to attach to its verb, after a long opening
+#: ("On 13 June, in Monterrey, Nuevo Leon, an unknown number of armed individuals fired shots": the
+#: subject hangs off "Leon" as an apposition).
+_STRAY_SUBJECT_DEPS = frozenset(("appos", "dep", "npadvmod", "nsubj"))
+
+
+def _left_subject(verb: Token) -> Token | None:
+    """The noun phrase right before a verb that the parse gave no subject, when nothing but that phrase
+    stands between them: the closest stray noun to the left, before any other verb."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("ROOT", "conj"):
+        return None
+    for tok in reversed(verb.doc[verb.sent.start : verb.i]):
+        if tok.pos_ in ("VERB", "AUX"):
+            return None  # another clause: its subject is not this verb's
+        if tok.dep_ in _STRAY_SUBJECT_DEPS and tok.pos_ in ("NOUN", "PROPN") and tok.head.i < verb.i:
+            if tok.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL", "ORDINAL"):
+                return None
+            return tok
+    return None
 
 
 def _unwrap(tok: Token, trigger: Trigger) -> Token | None:

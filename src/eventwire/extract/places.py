@@ -79,6 +79,9 @@ _ADMIN_COMMA = re.compile(
 )
 # " - Mukhayyam Jenin refugee camp" between a city and its admin bracket
 _DASH_PART = re.compile(r"^\s+-\s+[A-Z][^()\n.;,]{0,60}?(?=\s*\()")
+# Level words of a district-sized unit, as ACLED and the press write them after its name.
+# ("county" is not one: Kenya's counties are its provinces.)
+_DISTRICT_LEVEL = re.compile(r"\b(?:district|township|lga|raion|sub-county|subcounty|upazila)\b", re.I)
 _STRIP_LEVEL = re.compile(rf"^(?:{_LEVEL_WORDS})\s+of\s+|\s+(?:{_LEVEL_WORDS})$", re.I)
 # A capitalised word right after a name means the name was cut short ("Gobernador" of "Gobernador Ingeniero
 # Valentin Virasoro"): a prefix of a longer name is not that name. Months, weekdays and level words are not
@@ -154,8 +157,11 @@ class DocumentPlaces:
         votes: Counter[str] = Counter(extra_iso3 or [])
         lead_end = _lead_end(doc)
         named = Counter(c.iso3 for e in ents if (c := dictionary.country(e.text)) is not None)
+        # the countries the text names, and those its named actors belong to ("Gulf Clan members" in
+        # "Pileta (Sucre)": the Colombian Sucre, not the Venezuelan state), break ties between provinces
+        named_or_acting = named + Counter(set(extra_iso3 or []))
         for ent in ents:
-            ctx = found._admin_context(ent, named)
+            ctx = found._admin_context(ent, named_or_acting)
             if ctx is not None:
                 found.contexts[ent.start_char] = ctx
                 votes[ctx.iso3] += 6  # a district and province that agree outweigh any name's guess
@@ -320,7 +326,12 @@ class DocumentPlaces:
             m = _ADMIN_BRACKET.match(after)
         if m is None:
             return None
-        parts = [_STRIP_LEVEL.sub("", p.strip()).strip() for p in re.split(r"[,;]", m.group("body"))]
+        raw_parts = [p.strip() for p in re.split(r"[,;]", m.group("body"))]
+        # "(Ilam district)": the text says which level a part is; a district so named is no province
+        district_said = {_STRIP_LEVEL.sub("", p).strip() for p in raw_parts if _DISTRICT_LEVEL.search(p)} | (
+            {_clean(ent.text)} if _DISTRICT_LEVEL.match(after[: m.start("body")].strip(" (")) else set()
+        )
+        parts = [_STRIP_LEVEL.sub("", p).strip() for p in raw_parts]
         parts = [p for p in parts if p and p[:1].isupper() and not p.lower().startswith("coded")][-3:]
         if not parts or (len(parts) == 1 and parts[0].lower() in _QUALIFIERS):
             return None  # "Thea Sar (East)": part of the name, not a province
@@ -347,6 +358,8 @@ class DocumentPlaces:
             provinces = self.gazetteer.admins(half.group(1), 1)
         # a name many countries give a province ("Central", "Eastern") says little by itself
         share = 1.0 if len({c.iso3 for c in provinces}) < 4 else 0.5
+        if parts[-1] in district_said:
+            share *= 0.5  # the province of that name is a namesake; the district below counts in full
         for c in provinces:
             if c.iso3 not in a1:
                 a1[c.iso3] = c
@@ -365,7 +378,7 @@ class DocumentPlaces:
                 if len(parts) == 1 and c.iso3 in a1:
                     continue  # "(Colon)": the province's own capital district is the same evidence again
                 a2[c.iso3] = c
-                scores[c.iso3] += 1.0
+                scores[c.iso3] += 2.0 if part in district_said else 1.0
                 if c.iso3 in a1:
                     scores[c.iso3] += 1.0
         for part in parts[:-1]:
@@ -382,6 +395,21 @@ class DocumentPlaces:
         if not scores:
             return country_ctx
         text = _clean(ent.text)
+        big = [
+            c
+            for c in self.gazetteer.lookup(text, limit=20)
+            if c.feature == "city" and c.population >= _BIG_CITY and c.name.casefold() == text.casefold()
+        ]
+        abbreviation = len(parts) == 1 and parts[0].isupper()
+        if (
+            abbreviation
+            and big
+            and not any(c.iso3 in scores for c in big)
+            and not self.gazetteer.lookup(text, max(scores, key=lambda k: scores[k]), strict=True)
+        ):
+            # "Islamabad city (FCT)": a city of millions that the bracket's namesake province does not
+            # hold is that city; the bracket names its own territory by another country's abbreviation
+            return None
         known: dict[str, float] = {}
         for c in self.gazetteer.lookup(text, limit=50):
             if c.iso3 in scores and c.feature != "admin1":  # a province is no evidence of itself
@@ -469,6 +497,20 @@ class DocumentPlaces:
                     for c in candidates
                     if (a2 and c.admin2 == a2) or (a1 and c.admin1 == a1) or c is ctx.admin1
                 ]
+                if not in_admin and (a1 or a2):
+                    # GeoNames and the text may cut provinces differently ("Nablus city (Nablus, West
+                    # Bank)": GeoNames files Nablus under the Nablus governorate): a town of the name
+                    # close to the named unit's point is that town, not a namesake
+                    unit = (ctx.admin2 or ctx.admin1) if (ctx.admin2 or ctx.admin1) else None
+                    if unit is not None and unit.latitude is not None:
+                        in_admin = [
+                            c
+                            for c in candidates
+                            if c.feature == "city"
+                            and c.latitude is not None
+                            and haversine_km(c.latitude, c.longitude, unit.latitude, unit.longitude)
+                            <= _NEAR_UNIT_KM
+                        ]
                 candidates = in_admin if (in_admin or a1 or a2) else candidates
         else:
             hint = self.focus_iso3
@@ -716,9 +758,28 @@ class DocumentPlaces:
             if re.search(r"\b(to|towards|toward|from|into)\s+(?:the\s+)?$", before):
                 s -= 1.5  # where someone went or came from is not where it happened
             s -= abs(m.start - trigger.idx) / 400.0  # closer to the trigger is likelier
+            if _OPENING_PLACE.fullmatch(doc_text(self.doc)[sent.start_char : m.start]):
+                s += 0.75  # "On 25 January, in Chilpancingo, students of a school in Ayotzinapa marched"
+            if self._in_subject(m, trigger):
+                s -= 1.0  # "students of the school in Ayotzinapa marched": who acted, not where
             return s
 
         return max(candidates, key=score)
+
+    def _in_subject(self, m: PlaceMention, trigger: Token) -> bool:
+        """Whether the place sits inside the trigger's subject phrase, below its head noun ("residents of
+        the camp in Jenin protested")."""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        tok = span.root
+        for _ in range(8):
+            if tok.head.i == tok.i or tok.i == trigger.i:
+                return False
+            if tok.head.i == trigger.i:
+                return tok.dep_ in ("nsubj", "nsubjpass") and tok.i not in range(span.start, span.end)
+            tok = tok.head
+        return False
 
     def _attached(self, m: PlaceMention, trigger: Token) -> bool:
         """Whether the parse links the place to the event's word without passing through a clause or an
@@ -862,6 +923,16 @@ def _slot_word(ent: Span) -> str:
             return "in"
     return word
 
+
+# A place that opens the sentence, after at most two short framing phrases ("On 3 May 2022, overnight, in
+# X,"): like an opening date, it frames everything the sentence reports.
+_OPENING_PLACE = re.compile(r"(?:[^,.;]{0,45},\s*){0,2}in\s+(?:the\s+)?", re.I)
+
+# How far from a named province's or district's point a town of the name may lie and still be taken as
+# inside it when GeoNames files it under another unit.
+_NEAR_UNIT_KM = 60.0
+# A city this big is known by its name alone: no namesake province abroad relocates it.
+_BIG_CITY = 500_000
 
 # "Amara city" read as one entity
 _TOWN_WORD_INSIDE = re.compile(r"\s+(?:city|town|village)$")

@@ -51,6 +51,7 @@ _GENERIC = {
     "rioters": ("Rioters ({country})", "rioters", 5),
     "unidentified_armed_group": ("Unidentified Armed Group ({country})", "political_militia", 3),
     "unidentified_gang": ("Unidentified Gang ({country})", "criminal_group", 3),
+    "unidentified_tribal_militia": ("Unidentified Tribal Militia ({country})", "identity_militia", 4),
     "unidentified_military": ("Unidentified Military Forces ({country})", "state_forces", 8),
 }
 
