@@ -1,5 +1,5 @@
-"""The `eventwire` command: extract, ingest, failures, events, actors, export, evaluate, gazetteer, serve:
-thin library wrappers.
+"""The `eventwire` command: extract, ingest, load, failures, events, actors, export, evaluate, gazetteer,
+serve: thin library wrappers.
 
 Every failure reaches the user as one line naming the input and the cause (`eventwire: FILE: cause`);
 the exit code is non-zero when nothing could be done (2 for usage errors, 1 otherwise).
@@ -63,14 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", type=_date, help="publication date when the article carries none")
     p.add_argument("--format", choices=("json", "table"), default="json")
 
-    p = sub.add_parser("ingest", help="extract and store articles in the database")
+    p = sub.add_parser(
+        "ingest", help="extract and store articles in the database (or in Parquet partitions: --parquet)"
+    )
     p.add_argument(
         "paths",
         nargs="+",
         help="text/HTML files, JSONL, WARC(.gz), RSS/Atom feeds, .gz files, directories, or - for stdin",
     )
     p.add_argument("--published", type=_date)
-    p.add_argument("--db", type=_db_url, default=None, help=f"database URL (default {DEFAULT_DB})")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--db", type=_db_url, default=None, help=f"database URL (default {DEFAULT_DB})")
+    where.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="write one Parquet partition per batch into DIR instead of the database "
+        "(import them with 'eventwire load DIR'); re-running skips the documents already in DIR",
+    )
     p.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all cores)")
     p.add_argument(
         "--dask",
@@ -80,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--batch-size", type=_positive, default=16, help="documents per batch sent to a worker (default 16)"
     )
+
+    p = sub.add_parser(
+        "load", help="import the Parquet partitions 'ingest --parquet' wrote into the database"
+    )
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="a directory of partitions (or a partition file)")
+    p.add_argument("--db", type=_db_url, default=None, help=f"database URL (default {DEFAULT_DB})")
 
     p = sub.add_parser("failures", help="list documents an ingest could not read or extract")
     p.add_argument("--db", type=_db_url, default=None)
@@ -216,7 +231,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .store import Store
 
     settings = _settings(args)
-    store = Store(settings.db_url)
+    if args.parquet is not None:
+        from .partitions import check_directory
+
+        check_directory(args.parquet)  # a bad directory is one line, before the progress bar starts
+    store = Store(settings.db_url) if args.parquet is None else None
     progress = Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -249,12 +268,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 dask=args.dask,
                 batch_size=args.batch_size,
                 on_outcome=show,
+                parquet=args.parquet,
             )
-        counts = store.counts()
+        counts = store.counts() if store is not None else None
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     skipped = report.read.summary()
     rate = report.documents / report.seconds if report.seconds else 0.0
+    if counts is None:
+        err_console.print(
+            f"wrote {report.stored} document(s) with {report.mentions} event mention(s) and {report.failed} "
+            f"failure(s) to {report.partitions} partition(s) in {args.parquet}; {report.skipped} already "
+            "there" + (f"; {skipped}" if skipped else "") + f". {report.documents} document(s) in "
+            f"{report.seconds:.1f} s ({rate:.1f}/s, {report.mode}). "
+            f"Import them with: eventwire load {args.parquet} --db URL",
+            markup=False,
+            highlight=False,
+        )
+        return 1 if report.failed and not (report.stored or report.skipped) else 0
     err_console.print(
         f"ingested {report.stored} document(s) with {report.mentions} event mention(s); {report.skipped} "
         f"already stored; {report.failed} failed"
@@ -268,6 +300,49 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         highlight=False,
     )
     return 1 if report.failed and not (report.stored or report.skipped) else 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from .partitions import Partition, find, load
+    from .store import Store
+
+    settings = _settings(args)
+    found = find(args.dirs)  # every partition checked before the database is touched
+    store = Store(settings.db_url)
+    progress = Progress(
+        TextColumn("[bold]load"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("record(s)"),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        transient=True,
+    )
+    task = progress.add_task("", total=sum(p.records for p in found))
+
+    def show(partition: Partition) -> None:
+        progress.update(task, advance=partition.records, description=Path(partition.path).name)
+
+    try:
+        with progress:
+            report = load(found, store, on_partition=show)
+        counts = store.counts()
+    finally:
+        store.close()
+    err_console.print(
+        f"loaded {report.partitions} partition(s): {report.stored} document(s) stored with "
+        f"{report.mentions} event mention(s); {report.skipped} already stored; {report.failures} "
+        "failure(s) recorded"
+        + (" (listed by 'eventwire failures')" if report.failures else "")
+        + (f", {report.ignored} recorded before" if report.ignored else "")
+        + f". {report.seconds:.1f} s. Database now holds {counts['documents']} documents, "
+        f"{counts['mentions']} event mentions in {counts['events']} events, {counts['actors']} actors, "
+        f"{counts['relations']} relations ({settings.db_url}).",
+        markup=False,
+        highlight=False,
+    )
+    return 0
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
@@ -703,6 +778,7 @@ def _gazetteer_lookup(args: argparse.Namespace) -> int:
 COMMANDS = {
     "extract": cmd_extract,
     "ingest": cmd_ingest,
+    "load": cmd_load,
     "failures": cmd_failures,
     "events": cmd_events,
     "actors": cmd_actors,

@@ -1,4 +1,5 @@
-"""The one data model every stage shares: Document, Evidence, Mention, Actor, Place, Event, Relation.
+"""The one data model every stage shares: Document, Evidence, Mention, Actor, Place, Event, Relation,
+and the Failure of a document that could not be read or extracted.
 
 Ingest makes a `Document`; extraction adds `Mention`s, `Actor`s, `Event`s and `Relation`s that point back
 into the document's cleaned text through `Evidence` (character offsets); the store and the exporters read
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -250,3 +251,15 @@ class Extraction:
             "places": [p.to_dict() for p in self.places],
             "warnings": list(self.document.warnings) + list(self.warnings),
         }
+
+
+@dataclass(slots=True)
+class Failure:
+    """A document an ingest could not read (`stage` "read") or extract ("extract"), with the error; the
+    document id is known when reading succeeded. `failed_at` (UTC) is when it happened, when that is not
+    now: a failure carried in a Parquet partition and loaded later."""
+
+    stage: str
+    error: str
+    document_id: str | None = None
+    failed_at: datetime | None = None

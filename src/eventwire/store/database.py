@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from eventwire.errors import InputError, StoreError
-from eventwire.model import ACLED_FIELDS, Actor, Event, Extraction
+from eventwire.model import ACLED_FIELDS, Actor, Event, Extraction, Failure
 from eventwire.resolve import dedup
 from eventwire.store import knowledge
 from eventwire.store import schema as s
@@ -49,6 +49,11 @@ _MERGED_FIELDS = (*ACLED_FIELDS, "confidence")
 def _utcnow() -> datetime:
     # Naive UTC: SQLite's DateTime storage drops time zones, so store them all in one zone.
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    """A time as the database keeps it: naive UTC (an aware time is converted, a naive one taken as UTC)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _iso_utc(value: datetime | None) -> str | None:
@@ -258,21 +263,45 @@ class Store:
             return False
         try:
             with self._connect(write=True) as conn:
-                # Writers are serialised from here on: this answer cannot go stale before the commit.
-                if _document_exists(conn, doc_id):
-                    return False
-                now = _utcnow()
-                self._insert_document(conn, extraction)
-                self._upsert_actors(conn, extraction.actors)
-                mention_ids = self._insert_mentions(conn, extraction, now)
-                self._insert_relations(conn, extraction)
-                for mention_id in mention_ids:
-                    self._cluster_mention(conn, mention_id, now)
+                return self._save_in(conn, extraction, _utcnow())
         except StoreError:
             # Another process may have stored the same document between our check and our insert.
             if self.has_document(doc_id):
                 return False
             raise
+
+    def write_batch(self, entries: Sequence[tuple[str, Extraction | Failure]]) -> list[str]:
+        """Write a batch of ingest results in one transaction, in order: each `(source, extraction)` as
+        `save` writes it (and clearing the source's recorded failure, as a successful ingest does), each
+        `(source, failure)` as `record_failure` records it. What `eventwire load` writes a Parquet
+        partition with: the partition goes in whole or, on any error, not at all.
+
+        Returns one status per entry: "stored", "skipped" (the document was stored before), "recorded" (a
+        failure) or "ignored" (a failure recorded before, or whose document has since been stored), so
+        writing the same batch twice changes nothing."""
+        statuses: list[str] = []
+        with self._connect(write=True) as conn:
+            now = _utcnow()
+            for source, record in entries:
+                if isinstance(record, Failure):
+                    recorded = self._record_failure_in(conn, source, record, now)
+                    statuses.append("recorded" if recorded else "ignored")
+                    continue
+                statuses.append("stored" if self._save_in(conn, record, now) else "skipped")
+                conn.execute(s.failures.delete().where(s.failures.c.source == source))
+        return statuses
+
+    def _save_in(self, conn: Connection, extraction: Extraction, now: datetime) -> bool:
+        """`save`'s work inside a write transaction; False when the document is stored already."""
+        # Writers are serialised here: this answer cannot go stale before the commit.
+        if _document_exists(conn, extraction.document.id):
+            return False
+        self._insert_document(conn, extraction)
+        self._upsert_actors(conn, extraction.actors)
+        mention_ids = self._insert_mentions(conn, extraction, now)
+        self._insert_relations(conn, extraction)
+        for mention_id in mention_ids:
+            self._cluster_mention(conn, mention_id, now)
         return True
 
     def _insert_document(self, conn: Connection, extraction: Extraction) -> None:
@@ -550,32 +579,47 @@ class Store:
     def record_failure(self, source: str, stage: str, error: str, document_id: str | None = None) -> None:
         """Remember that `source` failed at `stage` ("read" or "extract") with `error`; a source that failed
         before keeps its first time and counts one more attempt."""
-        f = s.failures
-        now = _utcnow()
         with self._connect(write=True) as conn:
-            updated = conn.execute(
-                f.update()
-                .where(f.c.source == source)
-                .values(
-                    stage=stage,
-                    error=error,
-                    document_id=document_id,
-                    attempts=f.c.attempts + 1,
-                    last_failed_at=now,
+            self._record_failure_in(conn, source, Failure(stage, error, document_id), _utcnow())
+
+    def _record_failure_in(self, conn: Connection, source: str, failure: Failure, now: datetime) -> bool:
+        """`record_failure`'s work inside a write transaction. A failure with its own time (`failed_at`:
+        one loaded from a Parquet partition) is passed over when the source has a failure recorded at that
+        time or later (this one, loaded before, or a newer one) or when its document has since been stored,
+        so loading a partition again changes nothing. Returns whether it was recorded."""
+        f = s.failures
+        at = now
+        if failure.failed_at is not None:
+            at = _naive_utc(failure.failed_at)
+            if failure.document_id and _document_exists(conn, failure.document_id):
+                return False
+            last = conn.execute(sa.select(f.c.last_failed_at).where(f.c.source == source)).scalar()
+            if last is not None and last >= at:
+                return False
+        updated = conn.execute(
+            f.update()
+            .where(f.c.source == source)
+            .values(
+                stage=failure.stage,
+                error=failure.error,
+                document_id=failure.document_id,
+                attempts=f.c.attempts + 1,
+                last_failed_at=at,
+            )
+        ).rowcount
+        if not updated:
+            conn.execute(
+                f.insert().values(
+                    source=source,
+                    stage=failure.stage,
+                    error=failure.error,
+                    document_id=failure.document_id,
+                    attempts=1,
+                    first_failed_at=at,
+                    last_failed_at=at,
                 )
-            ).rowcount
-            if not updated:
-                conn.execute(
-                    f.insert().values(
-                        source=source,
-                        stage=stage,
-                        error=error,
-                        document_id=document_id,
-                        attempts=1,
-                        first_failed_at=now,
-                        last_failed_at=now,
-                    )
-                )
+            )
+        return True
 
     def clear_failures(self, sources: Sequence[str]) -> None:
         """Forget the failures of sources that have since been read and stored (or found stored)."""
