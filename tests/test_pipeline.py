@@ -156,7 +156,7 @@ def test_same_event_told_twice_in_one_article_is_one_event() -> None:
     battles = [e for e in result.events if e.event_type == "Battles"]
     assert len(battles) == 1
     assert battles[0].sub_event_type == "Government regains territory"
-    assert battles[0].actor2 == "Islamic State"
+    assert battles[0].actor2 == "Islamic State (Iraq)"  # ACLED names it by the country
 
 
 def test_dateline_date_and_agency_are_not_event_fields() -> None:
@@ -435,3 +435,56 @@ def test_a_militia_named_by_no_one_before_is_an_unidentified_armed_group() -> No
     )
     ev = only_event(result)
     assert ev.actor1 == "Unidentified Armed Group (Mozambique)"
+
+
+# ---------------------------------------------------------------------------------------------- actor order
+
+
+def test_who_was_repelled_attacked_first() -> None:
+    result = extract_text(
+        "On 3 May 2022, Russian forces launched an assault near Izium, Kharkiv, but were repulsed by "
+        "Ukrainian forces.",
+        published="2022-05-04",
+    )
+    ev = only_event(result, "Battles")
+    assert ev.actor1 is not None and ev.actor1.startswith("Military Forces of Russia")
+    assert ev.actor2 is not None and ev.actor2.startswith("Military Forces of Ukraine")
+
+
+def test_the_attack_of_a_group_that_was_repelled_makes_that_group_the_attacker() -> None:
+    result = extract_text(
+        "On 3 May 2022, Ukrainian forces repelled the attack of Russian forces near Sumy.",
+        published="2022-05-04",
+    )
+    ev = only_event(result, "Battles")
+    assert ev.actor1 is not None and ev.actor1.startswith("Military Forces of Russia")
+
+
+def test_rioters_who_clashed_with_troops_face_those_troops() -> None:
+    result = extract_text(
+        "On 3 May 2022, Palestinian rioters clashed with Israeli military forces at the entrance of Beita "
+        "village near Nablus.",
+        published="2022-05-04",
+    )
+    ev = only_event(result, "Riots")
+    assert ev.actor2 is not None and ev.actor2.startswith("Military Forces of Israel")
+
+
+def test_a_violent_demonstration_with_police_named_has_the_police_as_second_actor() -> None:
+    result = extract_text(
+        "On 3 May 2022, students burned tyres and threw stones in Nakuru during a demonstration over fees. "
+        "There were clashes with police.",
+        published="2022-05-04",
+    )
+    ev = only_event(result, "Riots")
+    assert ev.actor2 is not None and ev.actor2.startswith("Police Forces of Kenya")
+
+
+def test_a_transnational_group_takes_acleds_name_for_the_events_country() -> None:
+    result = extract_text(
+        "On 3 May 2022, Islamic State militants attacked an army checkpoint near Tikrit, killing two "
+        "soldiers.",
+        published="2022-05-04",
+    )
+    ev = only_event(result)
+    assert ev.actor1 == "Islamic State (Iraq)"

@@ -25,6 +25,7 @@ from .extract.actors import DocumentActors, Resolved, criminal_violence
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
 from .extract.events import (
+    CLASH_WORDS,
     LABEL_WEIGHT,
     Trigger,
     arguments,
@@ -119,6 +120,15 @@ def read_relations(analysis: Analysis) -> None:
 
 
 DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
+#: Words naming the force rioters faced, and the generic actor they stand for.
+RIOT_OPPONENT_WORDS = {
+    "police": "police",
+    "policemen": "police",
+    "policeman": "police",
+    "gendarmes": "police",
+    "soldiers": "military",
+    "troops": "military",
+}
 #: Triggers lighter than this ("withdraw", "march") never make an event on their own.
 MIN_TRIGGER_WEIGHT = 3
 #: Sub-types whose unnamed target is civilians or their property, as ACLED codes them.
@@ -439,6 +449,16 @@ class EventReader:
             actor2 = self.actors.generic("unidentified_armed_group", iso3, evidence)
         if actor2 is None and sub == "Protest with intervention":
             actor2 = self.actors.generic("police", iso3, evidence)  # who intervenes, unless named
+        faced = sub == "Violent demonstration" or bool(words & CLASH_WORDS)  # not "police detained four"
+        if actor2 is None and event_type == "Riots" and faced and words & RIOT_OPPONENT_WORDS.keys():
+            # "a clash ensued between the demonstrating locals and the police": rioters against the police
+            # (or the troops) the sentence names, as ACLED codes it
+            kind = (
+                "police"
+                if words & {w for w, k in RIOT_OPPONENT_WORDS.items() if k == "police"}
+                else "military"
+            )
+            actor2 = self.actors.generic(kind, iso3, evidence)
         hit_civilians = event_type == "Explosions/Remote violence" and bool(words & CIVILIAN_HARM_WORDS)
         if actor2 is None and (
             event_type == "Violence against civilians" or sub in CIVILIAN_TARGET_SUBTYPES or hit_civilians
@@ -494,7 +514,7 @@ class EventReader:
         name = max(counts, key=lambda n: counts[n])
         mention = next(m for m in self.actors.mentions if m.actor.name == name)
         return Resolved(
-            self.actors.acled_name(mention.actor),
+            self.actors.acled_name(mention.actor, self.actors.focus_iso3),
             mention.actor.inter,
             Evidence(mention.start, mention.end, doc_text(self.doc)[mention.start : mention.end]),
             mention.actor,

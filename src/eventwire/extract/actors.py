@@ -518,7 +518,10 @@ class DocumentActors:
                 continue  # "anti-Houthi forces" are the Houthis' enemies
             if m is not None and m.actor.type != "country":
                 return Resolved(
-                    self.acled_name(m.actor), m.actor.inter, self._evidence(m.start, m.end), m.actor
+                    self.acled_name(m.actor, country_iso3 or self.focus_iso3),
+                    m.actor.inter,
+                    self._evidence(m.start, m.end),
+                    m.actor,
                 )
         # "a group of locals", "members of the Kurdish community", "a section of students": the "of" phrase
         if head.lemma_.lower() in COLLECTIVE_NOUNS:
@@ -540,7 +543,13 @@ class DocumentActors:
                 head.idx, head.sent.start, persons=lower in PRONOUNS_PERSON, sentences_back=2
             )
             if m is not None:
-                return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="pronoun")
+                return Resolved(
+                    self.acled_name(m.actor, country_iso3 or self.focus_iso3),
+                    m.actor.inter,
+                    ev,
+                    m.actor,
+                    kind="pronoun",
+                )
             return None
         # 4. an unnamed actor by its head noun ("villagers", "Iraqi soldiers", "the militants")
         words = generic_words()
@@ -573,7 +582,13 @@ class DocumentActors:
                     any_armed=kind == "org_backref",
                 )
                 if m is not None:
-                    return Resolved(self.acled_name(m.actor), m.actor.inter, ev, m.actor, kind="backref")
+                    return Resolved(
+                        self.acled_name(m.actor, country_iso3 or self.focus_iso3),
+                        m.actor.inter,
+                        ev,
+                        m.actor,
+                        kind="backref",
+                    )
                 if kind == "org_backref" and head.lemma_.lower() not in ARMED_ORG_NOUNS:
                     return None  # "the group", "members" with nobody named before: no one we can name
                 kind = "unidentified_armed_group"
@@ -642,11 +657,15 @@ class DocumentActors:
         inter = entry.inter if entry.inter is not None else GENERIC_INTER.get(kind)
         return Resolved(entry.name, inter, evidence, actor, kind="generic")
 
-    def acled_name(self, actor: Actor) -> str:
-        """The name an event carries: ACLED's form ("Military Forces of Nigeria" for the Nigerian Army)."""
+    def acled_name(self, actor: Actor, iso3: str | None = None) -> str:
+        """The name an event carries: ACLED's form ("Military Forces of Nigeria" for the Nigerian Army;
+        "Islamic State (Syria)" for an Islamic State event in Syria, `iso3` being the event's country)."""
         entry = self.dictionary.get(actor.name) if actor.known else None
         if entry is None:
             return actor.name
+        by_country = dict(entry.acled_name_by_country)
+        if iso3 in by_country:
+            return by_country[iso3]
         coded = entry.coded_as and (entry.coded_since is None or (self.year or 0) >= entry.coded_since)
         if coded and entry.country:
             return self.dictionary.state_force(entry.country, entry.coded_as or "military", self.year).name

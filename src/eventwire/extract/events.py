@@ -425,6 +425,11 @@ def arguments(trigger: Trigger) -> Arguments:
                         patients.extend(c for c in pobjs[0].conjuncts if c.i > pobjs[0].i)
         if tok.dep_ in ("nsubj",) and head.pos_ == "VERB":
             patients.extend(c for c in head.children if c.dep_ == "dobj")
+            # "rioters clashed with Israeli forces", "protesters marched against the police"
+            # ("on", "at" after an intransitive verb tell where: "explosions occurred at the station")
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("with", "against", "targeting"):
+                    patients.extend(c for c in prep.children if c.dep_ == "pobj")
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
             # "fighters were killed in an airstrike": the victims are the verb's subject
             patients.extend(c for c in head.head.children if c.dep_ in ("nsubjpass",))
@@ -436,6 +441,15 @@ def arguments(trigger: Trigger) -> Arguments:
         for clause in verb.children:
             if clause.dep_ in ("advcl", "acl", "xcomp", "conj") and clause.lemma_.lower() in VICTIM_VERBS:
                 patients.extend(c for c in clause.children if c.dep_ == "dobj")
+    if tok.lemma_.lower() in DEFENDING_VERBS and tok.pos_ == "VERB":
+        agents, patients = _attacker_first(tok, agents, patients, passive)
+    elif (
+        tok.pos_ == "VERB"
+        and agents
+        and patients
+        and any(c.lemma_.lower() in DEFENDING_VERBS for c in tok.conjuncts)
+    ):
+        agents, patients = patients[:1], agents  # "pro-Hadi forces thwarted and clashed with Houthi forces"
     # a trigger's own child word is not its argument: "villagers hostage" -> the villagers
     patients = [_unwrap(p, trigger) for p in patients]
     # "On 13 June 2022, ..." misparsed as the verb's object: a date is nobody
@@ -445,6 +459,40 @@ def arguments(trigger: Trigger) -> Arguments:
 
 
 _NOT_ACTOR_ENTS = frozenset(("DATE", "TIME"))
+#: Verbs told from the defender's side: "Ukrainian forces repulsed the Russians", "an attack by militants
+#: was repelled". ACLED lists who attacked first, so the attacker is the event's first actor.
+DEFENDING_VERBS = frozenset(("repel", "repulse", "thwart", "foil", "rebuff"))
+
+
+def _attacker_first(
+    verb: Token, agents: list[Token], patients: list[Token], passive: bool
+) -> tuple[list, list]:
+    """(attackers, defenders) of a defending verb: its object (or the passive subject, or the subject of
+    the verb it is coordinated with: "Russian forces attacked but were repulsed by ..."), and the one who
+    repelled; "repelled an attack by militants": the militants inside the object attacked."""
+    if passive:
+        attacker = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) or _subject_of(verb)
+        defenders = agents
+    else:
+        attacker = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        defenders = agents
+        if attacker is not None:
+            by = [
+                pobj
+                for prep in attacker.children
+                if prep.dep_ == "prep" and prep.lower_ in ("by", "of")
+                for pobj in prep.children
+                if pobj.dep_ == "pobj"
+            ]
+            if by:
+                attacker = by[0]  # "repelled the attack of Russian forces"
+            elif attacker.lemma_.lower() in EVENT_HEADS | {"offensive", "advance", "incursion"}:
+                attacker = None  # "repelled an attack": nobody named as the attacker
+    if attacker is None or not defenders:
+        return agents, patients
+    return [attacker], [d for d in defenders if d.i != attacker.i]
+
+
 #: Dependencies the small model gives a subject it failed to attach to its verb, after a long opening
 #: ("On 13 June, in Monterrey, Nuevo Leon, an unknown number of armed individuals fired shots": the
 #: subject hangs off "Leon" as an apposition).

@@ -105,6 +105,8 @@ class ActorEntry:
     until: int | None = None
     successor: str | None = None
     acled_name: str | None = None
+    # ACLED splits some transnational groups by the country an event is in: "Islamic State (Iraq)"
+    acled_name_by_country: tuple[tuple[str, str], ...] = ()
     coded_as: str | None = None  # "military"/"police": ACLED codes it as its country's generic state force
     coded_since: int | None = None  # ... from this year on (a movement that took power)
 
@@ -165,6 +167,9 @@ def _entry(raw: dict[str, Any]) -> ActorEntry:
         until=opt_int("until"),
         successor=raw.get("successor") or None,
         acled_name=raw.get("acled_name") or None,
+        acled_name_by_country=tuple(
+            (str(iso3), str(name)) for iso3, name in (raw.get("acled_name_by_country") or {}).items()
+        ),
         coded_as=raw.get("coded_as") or None,
         coded_since=opt_int("coded_since"),
     )
