@@ -449,3 +449,25 @@ def test_an_opening_place_frames_the_sentence_over_a_place_inside_the_subject() 
     )
     chosen = scene(places, "marched")
     assert chosen is not None and chosen.text == "Chilpancingo de los Bravo"
+
+
+def test_the_war_in_a_country_is_a_topic_not_the_scene() -> None:
+    places = places_of("On 9 May 2022, around 400 people demonstrated in Ulm against the war in Ukraine.")
+    assert places.focus_iso3 == "DEU"
+    chosen = scene(places, "demonstrated")
+    assert chosen is not None and chosen.text == "Ulm"
+
+
+def test_a_neighbourhood_of_a_city_is_placed_in_that_city_not_at_a_namesake_far_away() -> None:
+    places = places_of(
+        "On 5 May 2022, tenants gathered in the Mount Hope neighborhood of San Diego (California) to protest."
+    )
+    part, city = mention(places, "Mount Hope"), mention(places, "San Diego")
+    assert part.place is not None and city.place is not None
+    assert part.place.latitude == city.place.latitude and part.place.longitude == city.place.longitude
+
+
+def test_an_elided_article_stays_inside_a_name() -> None:
+    places = places_of("On 18 May 2022, in Olho d'Agua das Flores (Alagoas), a trader was shot and wounded.")
+    m = mention(places, "Olho d'Agua das Flores")
+    assert m.place is not None and m.place.iso3 == "BRA"

@@ -530,7 +530,11 @@ _MAX_NAME_TOKENS = 6
 
 
 def _capitalised(tok) -> bool:
-    return tok.text[:1].isupper() and any(ch.isalpha() for ch in tok.text)
+    """A name's word: "Spain", "Croix", and the elided "d'Agua" of "Olho d'Agua das Flores"."""
+    text = tok.text
+    if text[:2].lower() in ("d'", "l'") and text[2:3].isupper():
+        return True
+    return text[:1].isupper() and any(ch.isalpha() for ch in text)
 
 
 def _hyphen(doc: Doc, i: int) -> bool:

@@ -611,7 +611,7 @@ class DocumentPlaces:
         precision 2 (a town or district) or 3 (a province), under its own name."""
         text = doc_text(self.doc)
         for i, m in enumerate(self.mentions):
-            if m.place is not None:
+            if m.place is not None and not self._far_part_of_next(m, i, text):
                 continue
             for other in self.mentions[i + 1 : i + 3]:
                 gap = text[m.end : other.start]
@@ -630,6 +630,18 @@ class DocumentPlaces:
                 p.evidence = Evidence(m.start, m.end, text[m.start : m.end])
                 m.place, m.specific = p, True
                 break
+
+    def _far_part_of_next(self, m: PlaceMention, i: int, text: str) -> bool:
+        """ "the Mount Hope neighborhood of San Diego": a part the text puts inside the next place, that the
+        gazetteer placed far from it (a namesake elsewhere), is placed like an unknown part."""
+        if i + 1 >= len(self.mentions) or m.place is None or m.place.latitude is None:
+            return False
+        other = self.mentions[i + 1]
+        gap = text[m.end : other.start]
+        if other.place is None or other.place.latitude is None or not _PART_OF_GAP.fullmatch(gap):
+            return False
+        km = haversine_km(m.place.latitude, m.place.longitude, other.place.latitude, other.place.longitude)
+        return km > _NEAR_UNIT_KM
 
     def _mark_references(self) -> None:
         """ "Taji, just north of Baghdad", "Potocari, a village near Srebrenica": the second place only
@@ -903,12 +915,15 @@ _TOPIC_WORDS = frozenset(
 
 
 def _slot_word(ent: Span) -> str:
-    """The word before `ent`, lower case; "of" only when it is no place's "of" ("the town of Bria")."""
+    """The word before `ent`, lower case; "of" only when it is no place's "of" ("the town of Bria"); "in"
+    after a topic ("against the war in Ukraine") counts as "of": the place is what the story is about."""
     if ent.start == 0:
         return ""
     word = ent.doc[ent.start - 1].lower_
     if word == "the" and ent.start > 1:
         word = ent.doc[ent.start - 2].lower_
+    if word == "in" and ent.start > 1 and ent.doc[ent.start - 2].lemma_.lower() in _TOPIC_NOUNS:
+        return "of"
     if word == "of" and ent.start > 1:
         head = ent.doc[ent.start - 2].lower_
         if head in _PLACE_HEADS or head in (
@@ -931,8 +946,20 @@ _OPENING_PLACE = re.compile(r"(?:[^,.;]{0,45},\s*){0,2}in\s+(?:the\s+)?", re.I)
 # How far from a named province's or district's point a town of the name may lie and still be taken as
 # inside it when GeoNames files it under another unit.
 _NEAR_UNIT_KM = 60.0
+# "X neighbourhood of Y", "X area in Y": the words that put a part inside a place.
+_PART_OF_GAP = re.compile(
+    r"\s+(?:neighbou?rhood|area|district|quarter|suburb|locality|community|sector|borough|ward|colonia)"
+    r"\s+(?:of|in)\s+(?:the\s+)?",
+    re.I,
+)
 # A city this big is known by its name alone: no namesake province abroad relocates it.
 _BIG_CITY = 500_000
+
+# Nouns whose "in X" names what a story is about, not where it happens: "the war in Ukraine".
+_TOPIC_NOUNS = frozenset(
+    ("war", "peace", "conflict", "crisis", "situation", "invasion", "escalation", "violence", "fighting",
+     "aggression", "genocide", "ceasefire", "bloodshed", "repression", "crackdown", "atrocity", "massacre")
+)  # fmt: skip
 
 # "Amara city" read as one entity
 _TOWN_WORD_INSIDE = re.compile(r"\s+(?:city|town|village)$")
