@@ -488,3 +488,37 @@ def test_a_transnational_group_takes_acleds_name_for_the_events_country() -> Non
     )
     ev = only_event(result)
     assert ev.actor1 == "Islamic State (Iraq)"
+
+
+def test_students_occupying_their_school_protest_but_rebels_occupying_one_do_not() -> None:
+    protest = only_event(
+        extract_text("On 3 May 2022, students occupied their school in Turin to denounce the reform.",
+                     published="2022-05-04"),
+        "Protests",
+    )  # fmt: skip
+    assert protest.actor1 == "Protesters (Italy)"
+    armed = extract_text(
+        "On 3 May 2022, Taliban fighters occupied a school in Kunduz city.", published="2022-05-04"
+    )
+    assert all(e.event_type != "Protests" for e in armed.events)
+
+
+def test_party_members_who_clash_are_rioters() -> None:
+    ev = only_event(
+        extract_text(
+            "On 3 May 2022, members of two rival political parties clashed in Cuttack over a polling booth.",
+            published="2022-05-04",
+        )
+    )
+    assert (ev.event_type, ev.sub_event_type) == ("Riots", "Mob violence")
+    assert ev.actor1 == "Rioters (India)"
+
+
+def test_those_who_engaged_in_a_shootout_fought_it() -> None:
+    result = extract_text(
+        "On 4 May 2022, in Guaruja (Sao Paulo), three armed men tried to rob a bank. They engaged in a "
+        "shoot-out with military police officers but escaped.",
+        published="2022-05-05",
+    )
+    ev = only_event(result, "Battles")
+    assert ev.actor1 is not None and ev.actor2 is not None and "Police" in ev.actor2

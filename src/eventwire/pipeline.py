@@ -120,6 +120,17 @@ def read_relations(analysis: Analysis) -> None:
 
 
 DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
+#: Armed actor kinds: "occupied the school" or "blocked the road" with one of them acting tells of a
+#: military act, not a protest.
+ARMED_KINDS = frozenset(
+    ("state_forces", "rebel_group", "political_militia", "identity_militia", "external_force",
+     "unidentified_armed_group", "criminal_group")
+)  # fmt: skip
+#: Unarmed crowds whose clash is mob violence, when nobody armed is named among them.
+MOB_NOUNS = frozenset(
+    ("member", "cadre", "supporter", "activist", "worker", "villager", "resident", "student", "youth",
+     "people", "local", "crowd", "mob", "family", "relative", "trader", "farmer", "herder")
+)  # fmt: skip
 #: Words naming the force rioters faced, and the generic actor they stand for.
 RIOT_OPPONENT_WORDS = {
     "police": "police",
@@ -322,6 +333,32 @@ class EventReader:
         toll = fatalities_for_event(sentences)
         fatalities = toll.count if toll else 0
         trigger_evidence = Evidence(trigger.start, trigger.end, trigger.text)
+        if (
+            trigger.entry.event_type == "Protests"
+            and trigger.entry.phrase.split(">")[0] in ("occupy", "block", "cut", "blockade", "barricade")
+            and _kind(actor1) in ARMED_KINDS
+        ):
+            return None  # "rebels occupied the school", "troops blocked the road": no demonstration
+        if (
+            actor1 is None
+            and trigger.entry.event_type == "Battles"
+            and trigger.entry.weight <= 5  # a shoot-out or a gun battle is fought with guns: no brawl
+            and args.agents
+            and args.agents[0].lemma_.lower() in MOB_NOUNS
+        ):
+            # "members of two rival parties clashed", "supporters of the candidates clashed": no armed
+            # group fought; ACLED codes the brawl as mob violence by rioters
+            actor1 = self.actors.generic("rioters", iso3, trigger_evidence)
+        if (
+            actor1 is None
+            and trigger.entry.event_type == "Battles"
+            and args.agents
+            and args.agents[0].lower_ in ("they", "he", "she")  # not "that" of "militias that fought"
+            and _kind(actor2) in ARMED_KINDS
+        ):
+            # "They engaged in a shoot-out with military police": whoever "they" were, they were armed
+            kind = "unidentified_gang" if criminal_violence(sent) else "unidentified_armed_group"
+            actor1 = self.actors.generic(kind, iso3, trigger_evidence)
         if actor1 is None and trigger.entry.event_type in ("Protests", "Riots"):
             kind = "protesters" if trigger.entry.event_type == "Protests" else "rioters"
             actor1 = self.actors.generic(kind, iso3, trigger_evidence)

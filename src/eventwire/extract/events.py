@@ -49,6 +49,7 @@ LIGHT_VERBS = {
     "use",
     "detonate",
     "lay",
+    "initiate",  # "traffickers initiated an armed confrontation with officers"
 }
 #: Signs that the authorities intervened in a demonstration: these nouns anywhere ...
 INTERVENTION_NOUNS = {
@@ -430,6 +431,16 @@ def arguments(trigger: Trigger) -> Arguments:
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("with", "against", "targeting"):
                     patients.extend(c for c in prep.children if c.dep_ == "pobj")
+        elif (
+            tok.dep_ == "pobj"
+            and head.lower_ == "in"
+            and head.head.lemma_.lower() in ("engage", "involve", "participate")
+            and not agents
+        ):
+            # "they engaged in a shoot-out with military police": who engaged fought
+            subject = _subject_of(head.head)
+            if subject is not None:
+                agents.append(subject)
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
             # "fighters were killed in an airstrike": the victims are the verb's subject
             patients.extend(c for c in head.head.children if c.dep_ in ("nsubjpass",))
