@@ -7,8 +7,8 @@ Builds the database (synthetic events in bulk, as bench_dedup.py makes them: 143
 the six event types) unless --db names one already built, starts `eventwire serve` on 127.0.0.1 on a free
 port, and sends a fixed number of requests (bounded: nothing runs open-ended) from `--concurrency`
 concurrent connections of this process. The mix is what the page asks for: the newest page, a country,
-a type in a date range, a bounding box, a deeper page and single events ("browse"), or substring
-searches by actor and text ("search").
+a type in a date range, a bounding box, a deeper page and single events ("browse"), or word searches
+by actor and text through the full-text index ("search").
 Prints requests per second and the latency percentiles, overall and per kind; `--json` prints them as JSON.
 """
 
@@ -96,7 +96,7 @@ def request_mix(
     """A round of requests: (kind, params); the path is /api/events, or /api/events/{id} for "event".
 
     "browse" is what the page does on every filter and page change (indexed filters, single events);
-    "search" is substring search (actor, text), which reads every row; "all" is both."""
+    "search" is word search (actor, text) through the full-text index; "all" is both."""
     browse = [
         ("newest", {"limit": 100}),
         ("country", {"country": rng.choice(countries), "limit": 100}),

@@ -108,6 +108,34 @@ def test_text_query_needs_every_word(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ['"', "'", '"unclosed', "AND", "a OR b", "NOT x", "NEAR(a b)", "*", "boko*", "^gwoza", "-", "{actor1}: x",
+     "actor1:boko", "(", "a & b | !c", "':*A", "%", "_", "\\", "'; DROP TABLE events; --", "Ñoño", "北京",
+     "🙂", "Sévaré", "x\x00y", " "],
+)  # fmt: skip
+def test_any_search_text_is_answered(client: httpx.Client, text: str) -> None:
+    """Search text is words, never query syntax: whatever it holds, the answer is a list (perhaps empty)."""
+    for path in ("/api/events", "/api/events/points", "/api/stats"):
+        for params in ({"q": text}, {"actor": text}, {"q": text, "actor": "boko"}):
+            r = client.get(path, params=params)
+            assert r.status_code == 200, (path, params, r.text)
+    r = client.get("/api/events", params={"q": f"gwoza {text}", "format": "csv"})
+    assert r.status_code == 200
+
+
+def test_search_is_by_word_beginnings(client: httpx.Client) -> None:
+    gwoza = {e["id"] for e in all_events(client, q="gwoza")}
+    assert gwoza
+    assert {e["id"] for e in all_events(client, q="GWOZ")} == gwoza  # case-insensitive word prefix
+    assert {e["id"] for e in all_events(client, q='"gwoza"')} == gwoza  # quotes are not syntax
+    boko = all_events(client, actor="boko haram")
+    actors = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+    assert boko and all(any("Boko Haram" in (e[a] or "") for a in actors) for e in boko)
+    assert all_events(client, actor="haram boko") == []  # an actor's words in their order
+    assert all_events(client, q="*") == all_events(client, actor="(") == []  # no word, no match
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "limit=0",

@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from eventwire.errors import StoreError
 from eventwire.store import SCHEMA_REVISION, Store, metadata
 from eventwire.store import database as store_db
+from eventwire.store.search import SEARCH_OBJECTS
 
 
 def alembic_config(conn: sa.Connection | None = None) -> Config:
@@ -43,7 +44,12 @@ def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
     engine = engine_for(db_url)
     try:
         with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+            # The full-text index (FTS5 table and its shadow tables, or GIN expression indexes) is built by
+            # migration 0005 in SQL of its own and is not part of the Core metadata; test_search.py checks it.
+            context = MigrationContext.configure(
+                conn, opts={"include_name": lambda name, _type, _parent: name not in SEARCH_OBJECTS}
+            )
+            assert compare_metadata(context, metadata) == []
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_REVISION
     finally:
         engine.dispose()

@@ -61,7 +61,9 @@ actor_aliases = sa.Table(
 )
 
 #: The Alembic revision this metadata describes; `Store` upgrades any older database to it when it opens.
-SCHEMA_REVISION = "0004"
+#: Revision 0005 added the full-text indexes of `search.py`, which are not Core tables and so not here
+#: (`search.SEARCH_OBJECTS` names them).
+SCHEMA_REVISION = "0005"
 
 
 def _acled_columns() -> list[sa.Column]:

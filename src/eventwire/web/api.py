@@ -80,8 +80,16 @@ class EventFilters(BaseModel):
     admin1: Text = None
     event_type: Text = Field(None, description="ACLED event type, e.g. Battles (case-insensitive)")
     sub_event_type: Text = None
-    actor: Text = Field(None, description="substring of actor1, actor2 or an associated actor")
-    q: Text = Field(None, description="words that must all appear in the event's text fields")
+    actor: Text = Field(
+        None,
+        description="words of actor1, actor2 or an associated actor, in order; case-insensitive, the last "
+        "word may be the beginning of one ('islamic st' finds Islamic State); see docs/web.md",
+    )
+    q: Text = Field(
+        None,
+        description="terms that must all appear as words in the event's text fields (notes, places, actors, "
+        "sub-event type, country); the last term, and any ending in *, may be the beginning of a word",
+    )
     bbox: str | None = Field(
         None, description="west,south,east,north in degrees (WGS84)", max_length=100, examples=["2,4,15,14"]
     )

@@ -3,7 +3,8 @@ their relations, documents with their evidence spans, and the source passages an
 
 Everything is SQLAlchemy Core with bound parameters (no SQL is ever built from request text), run in the
 `Store`'s read transactions, so SQLite and PostgreSQL answer alike. The event list reads the `events`
-table alone (one query for the page, one for the count); the full event (sources, evidence) comes from
+table alone (one query for the page, one for the count), and its `actor` and `q` filters read the
+full-text index of `store/search.py` rather than every row; the full event (sources, evidence) comes from
 `Store.events_by_id`, which only the detail view and the CSV/GeoJSON exports pay for.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eventwire.model import ACLED_FIELDS
-from eventwire.store import Store
+from eventwire.store import Store, search
 from eventwire.store import schema as s
 from eventwire.store.database import document_fields
 
@@ -95,16 +96,8 @@ def stored_values(store: Store) -> _StoredValues:
     return _stored.setdefault(id(store), _StoredValues())
 
 
-def _contains(store: Store, column: Any, word: str) -> Any:
-    """`column` contains `word`, ignoring case. The pattern is built here, not in SQL ('%' || ? || '%' would
-    be rebuilt for every row), and SQLite's LIKE ignores ASCII case already, so no lower() per row there."""
-    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    if store.is_sqlite:
-        return column.like(f"%{escaped}%", escape="/")
-    return column.ilike(f"%{escaped}%", escape="/")
-
-
-def _where(query: sa.Select, f: EventQuery, store: Store) -> sa.Select:
+def _where(query: sa.Select, f: EventQuery, store: Store, drive: bool = True) -> sa.Select:
+    """`query` with the filters of `f`; `drive` is how SQLite uses the text index (see `search.matching`)."""
     c = s.events.c
     values = stored_values(store)
 
@@ -128,16 +121,10 @@ def _where(query: sa.Select, f: EventQuery, store: Store) -> sa.Select:
         query = query.where(c.event_date >= f.since)
     if f.until:
         query = query.where(_until(c.event_date, f.until))
-    if f.actor:
-        actor = f.actor.strip()
-        columns = (c.actor1, c.actor2, c.assoc_actor_1, c.assoc_actor_2)
-        query = query.where(sa.or_(*(_contains(store, col, actor) for col in columns)))
-    if f.q:
-        # Every word must appear in one of the event's text fields: "mosul shelling" narrows, not widens.
-        columns = (c.notes, c.location, c.admin1, c.admin2, c.actor1, c.actor2, c.assoc_actor_1,
-                   c.assoc_actor_2, c.sub_event_type, c.country)  # fmt: skip
-        for word in f.q.split():
-            query = query.where(sa.or_(*(_contains(store, col, word) for col in columns)))
+    if f.actor or f.q:
+        # Word search through the full-text index (store/search.py says what matches): every term of `q`
+        # must match, so "mosul shelling" narrows, not widens.
+        query = query.where(search.matching(store.is_sqlite, f.actor or None, f.q or None, drive=drive))
     if f.bbox:
         west, south, east, north = f.bbox
         query = query.where(c.latitude.between(south, north), c.longitude.between(west, east))
@@ -191,6 +178,10 @@ def forget_counts(store: Store) -> None:
     _count_caches.setdefault(id(store), _CountCache()).clear()
 
 
+def _search_only(f: EventQuery) -> bool:
+    return bool(f.actor or f.q) and f == EventQuery(actor=f.actor, q=f.q)
+
+
 def _count(conn: sa.Connection, f: EventQuery, store: Store) -> int:
     """Matching events, counted up to COUNT_CAP (and remembered for a few seconds)."""
     cache = _count_caches.setdefault(id(store), _CountCache())
@@ -198,12 +189,34 @@ def _count(conn: sa.Connection, f: EventQuery, store: Store) -> int:
     found = cache.get(key)
     if found is not None:
         return found
-    inner = _where(sa.select(s.events.c.id), f, store)
-    count = conn.execute(
-        sa.select(sa.func.count()).select_from(inner.limit(COUNT_CAP).subquery())
-    ).scalar_one()
+    if store.is_sqlite and _search_only(f):
+        # Text search alone: the full-text index counts its matches without reading any event.
+        count = search.fts5_count(conn, f.actor or None, f.q or None, COUNT_CAP)
+    else:
+        inner = _where(sa.select(s.events.c.id), f, store)
+        count = conn.execute(
+            sa.select(sa.func.count()).select_from(inner.limit(COUNT_CAP).subquery())
+        ).scalar_one()
     cache.put(key, count)
     return count
+
+
+def _drive_by_matches(store: Store, f: EventQuery, end: int, sort: str) -> bool:
+    """Whether SQLite should read a text search's matches by rowid and sort them (few matches), rather
+    than walk the newest-first date index keeping the matches it meets (many; see `search.matching`).
+
+    Reading M matches costs about 3 µs each; the walk passes about `end` * N / M index entries (N
+    events, `end` = offset + limit) at about 0.05 µs each, so it wins when M² > N * end / 60: above 290
+    matches for a first page of 50 at 100,000 events. The walk needs the date index's order; every
+    other sort reads the matches."""
+    if not (store.is_sqlite and (f.actor or f.q) and sort == "-date"):
+        return True
+    # A read of its own, before the caller's: building a query may read the stored values, and a request
+    # holding one connection while it waits for a second could starve the pool.
+    with store.reading() as conn:
+        matches = _count(conn, EventQuery(actor=f.actor, q=f.q), store)  # the index's count, remembered
+        events = conn.execute(sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(s.events))
+        return matches * matches <= (events.scalar() or 0) * end / 60
 
 
 def event_page(
@@ -211,7 +224,8 @@ def event_page(
 ) -> tuple[int, list[dict[str, Any]]]:
     """(number of matching events up to COUNT_CAP, one page of them as flat rows)."""
     c = s.events.c
-    page = _where(sa.select(*(c[name] for name in LIST_COLUMNS)), f, store)
+    drive = _drive_by_matches(store, f, offset + limit, sort)
+    page = _where(sa.select(*(c[name] for name in LIST_COLUMNS)), f, store, drive)
     page = page.order_by(*_SORTS[sort]).limit(limit).offset(offset)
     with store.reading() as conn:
         rows = [dict(r) for r in conn.execute(page).mappings()]
@@ -224,7 +238,10 @@ def event_page(
 
 
 def event_ids(store: Store, f: EventQuery, limit: int, offset: int, sort: str = "-date") -> list[str]:
-    query = _where(sa.select(s.events.c.id), f, store).order_by(*_SORTS[sort]).limit(limit).offset(offset)
+    drive = _drive_by_matches(store, f, offset + limit, sort)
+    query = (
+        _where(sa.select(s.events.c.id), f, store, drive).order_by(*_SORTS[sort]).limit(limit).offset(offset)
+    )
     with store.reading() as conn:
         return list(conn.execute(query).scalars())
 
