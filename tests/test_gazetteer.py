@@ -335,3 +335,11 @@ def test_lookup_speed_and_threads(gazetteer: Gazetteer) -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+@pytest.mark.parametrize(("name", "iso3"), [("Nis", "SRB"), ("Valence", "FRA")])
+def test_a_towns_own_name_beats_a_bigger_towns_foreign_name(
+    gazetteer: Gazetteer, name: str, iso3: str
+) -> None:
+    # "Nis" is also a name of Nice, and "Valence" the French name of Valencia: both bigger towns
+    assert gazetteer.lookup(name)[0].iso3 == iso3

@@ -270,6 +270,10 @@ class Candidate:
 # a city of 10M (9.0) still ranks under any admin1 (12+), and admin2 (5.5+) sits with towns of ~3-10k.
 _BASE_PRIOR = {"country": 20.0, "admin1": 12.0, "admin2": 5.5}
 _EXACT_BONUS = 2.0  # the query equals (case-insensitively) a name of the place, not just its key
+# The query is the place's own name, not one of its foreign or historical names: "Nis" is the Serbian city,
+# though Nice is "Nis" in some languages; "Valence" is the French town, not Valencia. Towns only: a
+# district named in full ("Chilpancingo de los Bravo") must not outrank its town.
+_PRIMARY_BONUS = 1.5
 _HINT_BONUS = 15.0  # the query names the feature ("Kuwait City"), enough to beat a country
 # best(near=...) subtracts 3*log10(1 + km/10): 10 km costs 0.9, 100 km 3.1, 1000 km 6.0. Enough for a
 # nameless village 40 km away to beat a town of 40k 450 km away (Sinjar near Idlib is the Syrian one).
@@ -1048,8 +1052,18 @@ class Gazetteer:
         if iso2:
             rows = tuple(r for r in rows if r[5] == iso2) or (() if strict else rows)
         hint = _feature_hint(name)
+        key = normalize_name(name)
         scored = sorted(
-            ((r[_PRIOR] + (_EXACT_BONUS if r[_EXACT] else 0.0) + self._hint_bonus(r, hint), r) for r in rows),
+            (
+                (
+                    r[_PRIOR]
+                    + (_EXACT_BONUS if r[_EXACT] else 0.0)
+                    + (_PRIMARY_BONUS if r[_FEATURE] == "city" and normalize_name(r[2]) == key else 0.0)
+                    + self._hint_bonus(r, hint),
+                    r,
+                )
+                for r in rows
+            ),
             key=lambda sr: (-sr[0], -sr[1][10], sr[1][0]),  # ties: bigger place, then index order
         )
         return [_candidate(r, s) for s, r in scored[: max(limit, 0)]]
