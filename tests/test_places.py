@@ -471,3 +471,24 @@ def test_an_elided_article_stays_inside_a_name() -> None:
     places = places_of("On 18 May 2022, in Olho d'Agua das Flores (Alagoas), a trader was shot and wounded.")
     m = mention(places, "Olho d'Agua das Flores")
     assert m.place is not None and m.place.iso3 == "BRA"
+
+
+def test_a_town_and_its_province_of_the_same_name_are_not_one_name() -> None:
+    # the NER reads "Zacatecas," with its comma; joined with the next "Zacatecas" it would be no place
+    places = places_of("On 12 May 2022, in Zacatecas, Zacatecas, teachers marched to demand unpaid wages.")
+    m = mention(places, "Zacatecas")
+    assert m.place is not None and m.place.iso3 == "MEX"
+
+
+def test_an_acronym_defined_in_brackets_is_no_place() -> None:
+    places = places_of(
+        "On 8 May 2022, in Puebla, students of the Center for Economic Research and Teaching (CIDE) "
+        "protested in front of the town hall."
+    )
+    assert all(m.text != "CIDE" for m in places.mentions)
+
+
+def test_the_beach_of_a_town_names_the_town() -> None:
+    places = places_of("On 6 May 2022, around 15 activists staged a protest on the beach of Knokke-Heist.")
+    m = mention(places, "Knokke-Heist")
+    assert m.place is not None and m.place.iso3 == "BEL"

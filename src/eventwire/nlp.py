@@ -293,6 +293,18 @@ _DIRECTION_WORDS = frozenset(
 _EDGE_WORDS = frozenset(("outskirts", "suburbs", "centre", "center", "edge", "vicinity", "countryside"))
 
 
+def _acronym_being_defined(doc: Doc, start: int, end: int) -> bool:
+    """An all-capital short name that an organisation's name defines ("... and Teaching (CIDE)") or that a
+    bracket explains ("ALS (Lou Gehrig's disease)"): an abbreviation, not a place."""
+    text = doc[start:end].text
+    if not (end - start == 1 and text.isupper() and 2 <= len(text) <= 6 and text.isalpha()):
+        return False
+    defined_after = end < len(doc) and doc[end].text == "("
+    in_brackets = start > 0 and doc[start - 1].text == "(" and end < len(doc) and doc[end].text == ")"
+    after_org = in_brackets and start > 1 and doc[start - 2].ent_type_ == "ORG"
+    return defined_after or after_org
+
+
 def _exact_known(gazetteer, text: str) -> bool:
     """The gazetteer knows `text` by that very name as a province, a district or a town of 1,000 people."""
     if text.lower() in not_places():
@@ -331,7 +343,9 @@ def _trimmed(doc: Doc, ent: Span) -> tuple[int, int]:
     """The entity without what the NER swallowed after the name: "Barranquilla (Atlantico" -> "Barranquilla",
     "Donetsk - Petrovskyi" -> "Donetsk" (ACLED's "city - district" form)."""
     start, end = ent.start, ent.end
-    for tok in ent:
+    while end - start > 1 and doc[end - 1].text in (",", ";", ":"):
+        end -= 1  # "Zacatecas," with its comma: the comma is no part of the name, nor a bridge to the next
+    for tok in doc[start:end]:
         if tok.i > ent.start and (tok.text == "(" or (tok.text == "-" and doc[tok.i - 1].whitespace_)):
             end = tok.i
             break
@@ -406,6 +420,13 @@ def place_fixer(doc: Doc) -> Doc:
         if label in _PLACE_LABELS and text.lower() in not_places():
             changed = True  # "died in Police custody": no place, though Police is a Polish town
             continue
+        if (
+            label in _PLACE_LABELS
+            and _acronym_being_defined(doc, start, end)
+            and not dictionary.country(text)
+        ):
+            changed = True  # "the Center for Economic Research (CIDE)", "ALS (Lou Gehrig's disease)"
+            continue
         if (label in _PLACE_LABELS or label == "PERSON") and end == ent.end:
             # a name cut short: the capitalised run goes on, through other entities ("Valentin Virasoro")
             nxt = ents[n + 1] if n + 1 < len(ents) else None
@@ -461,7 +482,7 @@ def place_fixer(doc: Doc) -> Doc:
                 )
                 or (text[:1].isupper() and _placed_by_context(doc, start, end, gazetteer))
             )
-            if is_place:
+            if is_place and not _acronym_being_defined(doc, start, end):
                 spans.append(Span(doc, start, end, label="GPE"))
                 changed = True
                 continue
@@ -485,6 +506,7 @@ def place_fixer(doc: Doc) -> Doc:
             if (
                 dictionary.lookup(text) is None
                 and dictionary.country(text) is None
+                and not _acronym_being_defined(doc, i, end)
                 and (
                     _placed_by_context(doc, i, end, gazetteer)
                     or _known_after_preposition(doc, i, end, gazetteer)
@@ -524,7 +546,7 @@ _PLACE_ADJECTIVES = frozenset(
 #: Nouns whose "of" names a place: "the countryside of Tell Abiad", "the outskirts of X".
 _PLACE_PART_NOUNS = _EDGE_WORDS | _DIRECTION_WORDS | frozenset(
     ("suburb", "village", "town", "city", "district", "province", "governorate", "region", "area",
-     "municipality")
+     "municipality", "beach", "coast", "shores", "streets", "port", "harbour", "harbor")
 )  # fmt: skip
 _MAX_NAME_TOKENS = 6
 
