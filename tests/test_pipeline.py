@@ -522,3 +522,19 @@ def test_those_who_engaged_in_a_shootout_fought_it() -> None:
     )
     ev = only_event(result, "Battles")
     assert ev.actor1 is not None and ev.actor2 is not None and "Police" in ev.actor2
+
+
+def test_an_ambushed_bus_stands_for_its_passengers_but_an_army_truck_for_the_army() -> None:
+    bus = only_event(
+        extract_text(
+            "On 5 May 2022, al-Shabaab militants ambushed a bus near Mandera town.", published="2022-05-06"
+        )
+    )
+    assert bus.actor2 == "Civilians (Kenya)"
+    truck = only_event(
+        extract_text(
+            "On 5 May 2022, al-Shabaab militants ambushed an army truck near Mandera town.",
+            published="2022-05-06",
+        )
+    )
+    assert truck.actor2 is not None and truck.actor2.startswith("Military Forces of Kenya")

@@ -558,12 +558,14 @@ class DocumentActors:
         kind = words.get(lower) or words.get(head.lemma_.lower()) or words.get(lower.removesuffix("s"))
         compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound") + " " + lower
         kind = generic_words().get(compound.strip(), kind)
-        if kind is None:
+        if kind is None or kind == "civilian_vehicle":
             # a thing of theirs stands for them: "a police station", "an army base", "a military vehicle"
             for mod in head.lefts:
                 mod_kind = words.get(mod.lower_) or words.get(mod.lemma_.lower())
                 if mod.dep_ in ("compound", "amod") and mod_kind in STATE_KINDS:
                     kind = mod_kind
+        if kind == "civilian_vehicle":
+            kind = "civilians"  # "ambushed a truck carrying passengers", "shot at a bus": its passengers
         modifiers = {t.lower_ for t in head.lefts}
         if modifiers & ARMED_MODIFIERS and kind in (None, "civilians", "armed_backref", "org_backref"):
             kind = "unidentified_armed_group"  # "two armed individuals", "hooded men", "unknown militants"
