@@ -538,3 +538,25 @@ def test_an_ambushed_bus_stands_for_its_passengers_but_an_army_truck_for_the_arm
         )
     )
     assert truck.actor2 is not None and truck.actor2.startswith("Military Forces of Kenya")
+
+
+def test_a_branch_of_a_states_forces_is_named_as_acled_names_it() -> None:
+    ev = only_event(
+        extract_text(
+            "On 26 May 2022, the Russian air force bombed Balakliia, Kharkiv.", published="2022-05-27"
+        )
+    )
+    assert ev.actor1 == "Military Forces of Russia (2000-) Air Force"
+    assert ev.sub_event_type == "Air/drone strike"
+
+
+def test_two_crowds_fighting_each_other_are_rioters_on_both_sides() -> None:
+    ev = only_event(
+        extract_text(
+            "On 9 May 2022, a verbal altercation between two families turned violent in Gardez, Paktia, "
+            "over a land dispute. Four people were wounded.",
+            published="2022-05-10",
+        ),
+        "Riots",
+    )
+    assert ev.actor1 == "Rioters (Afghanistan)" and ev.actor2 == "Rioters (Afghanistan)"

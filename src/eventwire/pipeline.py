@@ -131,6 +131,10 @@ MOB_NOUNS = frozenset(
     ("member", "cadre", "supporter", "activist", "worker", "villager", "resident", "student", "youth",
      "people", "local", "crowd", "mob", "family", "relative", "trader", "farmer", "herder")
 )  # fmt: skip
+#: Words that tell of two crowds fighting each other, not a crowd attacking someone.
+BRAWL_WORDS = frozenset(
+    ("clash", "clashes", "clashed", "altercation", "brawl", "between", "rival", "exchanged", "fought")
+)
 #: Words naming the force rioters faced, and the generic actor they stand for.
 RIOT_OPPONENT_WORDS = {
     "police": "police",
@@ -396,6 +400,12 @@ class EventReader:
         event_type, sub = refine_subtype(trigger.entry, words, _kind(actor1), _kind(actor2), fatalities > 0)
         if trigger.entry.event_type == "TARGET" and actor1 is None and actor2 is None:
             return None
+        if (
+            event_type == "Explosions/Remote violence"
+            and actor1 is not None
+            and actor1.name.endswith("Air Force")
+        ):
+            sub = "Air/drone strike"  # "Russian air forces bombed Liubotyn": from the air, whatever the verb
         actor1, assoc1, actor2 = self._conventions(
             event_type, sub, words, actor1, actor2, iso3, trigger_evidence
         )
@@ -496,6 +506,9 @@ class EventReader:
                 else "military"
             )
             actor2 = self.actors.generic(kind, iso3, evidence)
+        if actor2 is None and sub == "Mob violence" and _kind(actor1) == "rioters" and words & BRAWL_WORDS:
+            # "clashes erupted between rioters", "two families clashed over land": a crowd against a crowd
+            actor2 = self.actors.generic("rioters", iso3, evidence)
         hit_civilians = event_type == "Explosions/Remote violence" and bool(words & CIVILIAN_HARM_WORDS)
         if actor2 is None and (
             event_type == "Violence against civilians" or sub in CIVILIAN_TARGET_SUBTYPES or hit_civilians

@@ -14,6 +14,7 @@ named before, not merely the closest armed group), or an unnamed actor under ACL
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -139,6 +140,20 @@ _ALIAS_STATEMENTS = [
 def generic_words() -> dict[str, str]:
     """data/generic_actors.tsv: head noun -> generic kind."""
     return {word: kind for word, kind, *_ in rows("generic_actors.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _state_force_branches() -> dict[tuple[str, str], tuple[str, str]]:
+    """data/state_force_branches.tsv: (phrase, iso3 or "*") -> (force kind, branch name)."""
+    return {
+        (phrase, iso3): (kind, branch) for phrase, iso3, kind, branch, *_ in rows("state_force_branches.tsv")
+    }
+
+
+def state_force_branch(phrase: str, iso3: str | None) -> tuple[str, str] | None:
+    """The (force kind, branch) a phrase names in a country: "air force" -> ("military", "Air Force")."""
+    table = _state_force_branches()
+    return table.get((phrase, iso3 or "")) or table.get((phrase, "*"))
 
 
 @lru_cache(maxsize=1)
@@ -572,6 +587,25 @@ class DocumentActors:
         if kind is None:
             return None
         iso3 = self._modifier_country(head) or country_iso3 or self.focus_iso3
+        # "Russian air forces", "military police officers", "Turkish gendarmerie forces": the branch may be
+        # the whole phrase, its modifiers, or one modifier
+        modifiers_words = [t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod")]
+        branch = next(
+            (
+                found
+                for phrase in (
+                    " ".join([*modifiers_words, lower]),
+                    compound.strip(),
+                    " ".join(modifiers_words),
+                    lower,
+                    *modifiers_words,
+                )
+                if phrase and (found := state_force_branch(phrase, iso3)) is not None
+            ),
+            None,
+        )
+        if branch is not None and (kind is None or kind in STATE_KINDS):
+            return self.generic(branch[0], iso3, ev, branch=branch[1])
         if kind in ("armed_backref", "org_backref"):
             if any(t.lower_ in ("unidentified", "unknown", "suspected") for t in head.lefts):
                 kind = "unidentified_armed_group"
@@ -639,7 +673,9 @@ class DocumentActors:
                 return country.iso3
         return None
 
-    def generic(self, kind: str, iso3: str | None, evidence: Evidence) -> Resolved:
+    def generic(self, kind: str, iso3: str | None, evidence: Evidence, branch: str | None = None) -> Resolved:
+        """ACLED's generic actor of `kind` for country `iso3`; a state force's `branch` ("Air Force") is
+        appended to its name as ACLED does."""
         entry = None
         if kind in STATE_KINDS:
             if iso3:
@@ -649,6 +685,8 @@ class DocumentActors:
                     entry = None  # a country the state-force table does not know
             if entry is None:
                 kind = "unidentified_military"  # soldiers of no known country
+            elif branch:
+                entry = dataclasses.replace(entry, name=f"{entry.name} {branch}")
         if entry is None:
             entry = self.dictionary.generic(kind, iso3)
         actor = self.actors.get(entry.name)
