@@ -254,7 +254,7 @@ class DocumentActors:
         """What the text calls each named organisation: an apposition after the name ("Kataib Hezbollah,
         an Iraqi militia") or a common noun before it ("the militia Liwa al-Quds"). An organisation the
         dictionary does not know takes its type (and inter code) from that, not from its name's words."""
-        text = self.doc.text
+        text = doc_text(self.doc)
         table = org_descriptors()
         for m in self.mentions:
             if m.actor.type in ("person", "country"):
@@ -395,7 +395,7 @@ class DocumentActors:
 
     def _descriptor_before(self, start: int) -> str | None:
         """An organisation descriptor ending right before a name: "the militia [Liwa al-Quds]"."""
-        before = _DESCRIBED_BEFORE.search(self.doc.text, max(0, start - 60), start)
+        before = _DESCRIBED_BEFORE.search(doc_text(self.doc), max(0, start - 60), start)
         if before is None:
             return None
         words = before.group(1).lower().split()
@@ -404,7 +404,7 @@ class DocumentActors:
 
     def _title_before(self, ent: Span) -> str | None:
         """A title the NER left outside a person's name: "General [Qassem Soleimani]", "Col. [X]"."""
-        before = self.doc.text[max(0, ent.start_char - 40) : ent.start_char].rstrip()
+        before = doc_text(self.doc)[max(0, ent.start_char - 40) : ent.start_char].rstrip()
         lowered = before.lower()
         for title in person_titles():  # longest first
             if lowered.endswith(title) and (
@@ -649,7 +649,7 @@ class DocumentActors:
 
         def as_written(m: ActorMention) -> bool:
             described = {d.split()[-1] for d in self.descriptions.get(m.actor.name, ())}
-            return bool(word.search(self.doc.text[m.start : m.end])) or noun in described
+            return bool(word.search(doc_text(self.doc)[m.start : m.end])) or noun in described
 
         # what the text itself called it beats the dictionary's name: in "Iran's Quds Brigade ... the
         # force", the force is the "Popular Mobilization Forces" named further up, not the Quds Force.

@@ -215,6 +215,12 @@ def lexicon() -> Lexicon:
 
 
 @lru_cache(maxsize=1)
+def _sequence_first_words() -> frozenset[str]:
+    """The words multi-word triggers start with: only there does `find_triggers` try phrases."""
+    return frozenset(key[0] for key in lexicon().sequences)
+
+
+@lru_cache(maxsize=1)
 def labels() -> dict[str, LexiconEntry]:
     """data/labels.tsv: category labels that open a report ("Displacement: ...")."""
     return {
@@ -250,15 +256,20 @@ def find_triggers(sent: Span) -> list[Trigger]:
     if label is not None:
         found.append(label)
     tokens = list(sent)
+    lemmas = [t.lemma_.lower() for t in tokens]
+    lowers = [t.lower_ for t in tokens]
     covered: set[int] = set()
     # multi-word phrases first, so "suicide bomber" is not also "bomber"
     max_len = max((len(k) for k in lex.sequences), default=1)
+    first_words = _sequence_first_words()
     for i in range(len(tokens)):
+        if lemmas[i] not in first_words and lowers[i] not in first_words:
+            continue  # no phrase starts with this word: most words of a sentence
         for n in range(max_len, 1, -1):
-            window = tokens[i : i + n]
-            if len(window) < n:
+            if i + n > len(tokens):
                 continue
-            for key in (tuple(t.lemma_.lower() for t in window), tuple(t.lower_ for t in window)):
+            window = tokens[i : i + n]
+            for key in (tuple(lemmas[i : i + n]), tuple(lowers[i : i + n])):
                 entry = lex.sequences.get(key)
                 if entry is not None:
                     head = max(

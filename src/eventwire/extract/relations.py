@@ -145,7 +145,12 @@ class RelationReader:
     def read(self) -> list[Relation]:
         for canonical, alias, ev, qualifier in self.actors.alias_evidence:
             self._store(canonical, "alias", alias, ev, qualifier, None)
+        # a relation links two actors, so a sentence that names none has none (a name found on the way,
+        # "Ousmane Diallo, a former JNIM militant", comes with a named organisation)
+        with_actors = {m.sent_start for m in self.actors.mentions}
         for sent in self.doc.sents:
+            if sent.start not in with_actors:
+                continue
             for tok in sent:
                 self._prep_relation(tok)
                 self._object_relation(tok)
