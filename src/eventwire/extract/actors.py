@@ -520,6 +520,14 @@ class DocumentActors:
                 tokens.extend(t for t in prep.children if t.dep_ == "pobj")
         return [head, *tokens]
 
+    def _from_mention(
+        self, m: ActorMention, ev: Evidence, country_iso3: str | None, kind: str = "named"
+    ) -> Resolved:
+        """A mentioned actor as an event's actor, under the name ACLED gives it in the event's country."""
+        return Resolved(
+            self.acled_name(m.actor, country_iso3 or self.focus_iso3), m.actor.inter, ev, m.actor, kind=kind
+        )
+
     def _resolve_one(self, head: Token, country_iso3: str | None) -> Resolved | None:
         ev = self._evidence(head.idx, head.idx + len(head.text))
         # 1. a named actor inside the phrase (the head first, then modifiers, then "of X")
@@ -532,12 +540,7 @@ class DocumentActors:
             ):
                 continue  # "anti-Houthi forces" are the Houthis' enemies
             if m is not None and m.actor.type != "country":
-                return Resolved(
-                    self.acled_name(m.actor, country_iso3 or self.focus_iso3),
-                    m.actor.inter,
-                    self._evidence(m.start, m.end),
-                    m.actor,
-                )
+                return self._from_mention(m, self._evidence(m.start, m.end), country_iso3)
         # "a group of locals", "members of the Kurdish community", "a section of students": the "of" phrase
         if head.lemma_.lower() in COLLECTIVE_NOUNS:
             for prep in head.rights:
@@ -558,13 +561,7 @@ class DocumentActors:
                 head.idx, head.sent.start, persons=lower in PRONOUNS_PERSON, sentences_back=2
             )
             if m is not None:
-                return Resolved(
-                    self.acled_name(m.actor, country_iso3 or self.focus_iso3),
-                    m.actor.inter,
-                    ev,
-                    m.actor,
-                    kind="pronoun",
-                )
+                return self._from_mention(m, ev, country_iso3, kind="pronoun")
             return None
         # 4. an unnamed actor by its head noun ("villagers", "Iraqi soldiers", "the militants")
         words = generic_words()
@@ -618,13 +615,7 @@ class DocumentActors:
                     any_armed=kind == "org_backref",
                 )
                 if m is not None:
-                    return Resolved(
-                        self.acled_name(m.actor, country_iso3 or self.focus_iso3),
-                        m.actor.inter,
-                        ev,
-                        m.actor,
-                        kind="backref",
-                    )
+                    return self._from_mention(m, ev, country_iso3, kind="backref")
                 if kind == "org_backref" and head.lemma_.lower() not in ARMED_ORG_NOUNS:
                     return None  # "the group", "members" with nobody named before: no one we can name
                 kind = "unidentified_armed_group"
