@@ -29,6 +29,7 @@ from eventwire.model import ACLED_FIELDS, Document, Event, Failure
 from eventwire.pipeline import COMPONENTS, DEFAULT_STEPS, Analysis, Pipeline
 from eventwire.store import Store
 from eventwire.store import database as store_db
+from snapshots import db_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = str(ROOT / "examples")
@@ -42,24 +43,6 @@ def broken_jsonl(directory: Path) -> str:
     record = {"url": "https://example.org/mali", "published": "2024-03-15", "text": text + " More later."}
     path.write_text(json.dumps(record) + "\n{broken\n", encoding="utf-8")
     return str(path)
-
-
-def canonical(url: str) -> dict[str, Any]:
-    """What a database holds (events with their evidence and sources, mentions with theirs, actors,
-    relations, failures), without the times rows were written at."""
-
-    def strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{k: v for k, v in r.items() if not k.endswith("_at")} for r in rows]
-
-    with Store(url, create=False) as store:
-        return {
-            "counts": store.counts(),
-            "events": strip(store.events()),
-            "mentions": strip(store.mentions()),
-            "actors": store.actors(),
-            "relations": store.relations(),
-            "failures": sorted(strip(store.failures()), key=lambda f: f["source"]),
-        }
 
 
 def part_files(directory: Path) -> list[Path]:
@@ -101,7 +84,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory, inputs: list[str]) -> di
     with Store(url) as store:
         report = run.ingest(inputs, store, workers=1, batch_size=3)
     assert (report.stored, report.failed) == (16, 1)
-    return canonical(url)
+    return db_snapshot(url)
 
 
 # -- the format ------------------------------------------------------------------------------------------
@@ -177,7 +160,7 @@ def test_parquet_then_load_equals_direct_ingest(
     assert main(["load", str(out), "--db", db]) == 0
     err = capsys.readouterr().err
     assert "loaded 6 partition(s): 16 document(s) stored" in err and "1 failure(s) recorded" in err
-    loaded = canonical(db)
+    loaded = db_snapshot(db)
     assert loaded["counts"]["events"] < loaded["counts"]["mentions"]  # some reports were merged
     assert loaded == reference
 
@@ -199,7 +182,7 @@ def test_failures_go_through_partitions_like_a_direct_ingest(
         failures[f"{SAME_EVENT}/gwoza_second_attack.txt"]["error"]
         == "RuntimeError: boom on the second attack"
     )
-    assert canonical(direct) == canonical(loaded)
+    assert db_snapshot(direct) == db_snapshot(loaded)
 
 
 def test_dask_local_cluster_to_parquet_then_load_equals_single_process(
@@ -214,7 +197,7 @@ def test_dask_local_cluster_to_parquet_then_load_equals_single_process(
     writers = {json.loads(pq.read_schema(p).metadata[b"eventwire"])["writer"] for p in part_files(out)}
     assert all(w.split(":")[1] != str(os.getpid()) for w in writers)
     assert main(["load", str(out), "--db", db]) == 0
-    assert canonical(db) == reference
+    assert db_snapshot(db) == reference
 
 
 # -- resuming --------------------------------------------------------------------------------------------
@@ -260,7 +243,7 @@ def test_rerun_skips_what_is_there_and_fills_the_gap_in_input_order(
 
     db = f"sqlite:///{tmp_path / 'resumed.db'}"
     assert main(["load", str(out), "--db", db]) == 0
-    resumed = canonical(db)
+    resumed = db_snapshot(db)
     [failure] = resumed["failures"]
     assert failure["attempts"] == 3  # one per run that reached it, as direct ingests would count
     for snapshot in (resumed, reference):
@@ -287,12 +270,12 @@ def test_load_twice_changes_nothing(
     assert main(["load", str(out), "--db", db_url]) == 0
     capsys.readouterr()
     with Store(db_url) as store:
-        first = canonical(db_url), store.failures()
+        first = db_snapshot(db_url), store.failures()
     assert main(["load", str(out), "--db", db_url]) == 0
     err = capsys.readouterr().err
     assert "0 document(s) stored" in err and "4 already stored" in err and "2 recorded before" in err
     with Store(db_url) as store:
-        assert (canonical(db_url), store.failures()) == first  # failure times and attempts included
+        assert (db_snapshot(db_url), store.failures()) == first  # failure times and attempts included
 
 
 def test_a_partition_goes_in_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,6 +17,7 @@ from eventwire.cli import main
 from eventwire.config import Settings
 from eventwire.pipeline import COMPONENTS, DEFAULT_STEPS, Analysis, Pipeline
 from eventwire.store import Store
+from snapshots import db_snapshot
 
 ARTICLES = [
     ("Gunmen attacked a village in Zamfara state on Monday, killing five people, police said. "
@@ -42,22 +42,6 @@ def write_jsonl(path: Path, texts: list[str], extra: list[str] | None = None) ->
     ]
     path.write_text("\n".join(lines + (extra or [])) + "\n", encoding="utf-8")
     return path
-
-
-def snapshot(url: str) -> dict[str, Any]:
-    """What a database holds, without the times rows were written at."""
-
-    def strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{k: v for k, v in r.items() if not k.endswith("_at")} for r in rows]
-
-    with Store(url, create=False) as store:
-        return {
-            "counts": store.counts(),
-            "events": strip(store.events()),
-            "mentions": strip(store.mentions()),
-            "actors": store.actors(),
-            "relations": store.relations(),
-        }
 
 
 @pytest.fixture
@@ -107,7 +91,7 @@ def test_failures_recorded_batch_goes_on_and_rerun_resumes(
     assert main(["failures", "--db", db_url, "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(f["source"], f["stage"], f["attempts"]) for f in listed] == [(f"{data}:5", "read", 3)]
-    assert snapshot(db_url)["counts"]["documents"] == 4
+    assert db_snapshot(db_url)["counts"]["documents"] == 4
 
 
 def test_failures_table_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,7 +132,7 @@ def test_two_worker_processes_equal_one_process(
     assert main(["ingest", str(data), "--db", multi, "--workers", "2", "--batch-size", "2"]) == 0
     err = capsys.readouterr().err
     assert "2 worker processes" in err and "ingested 6 document(s)" in err and "1 failed" in err
-    one, two = snapshot(single), snapshot(multi)
+    one, two = db_snapshot(single), db_snapshot(multi)
     assert one["counts"]["mentions"] > 0 and one == two
     with Store(multi) as store:
         assert [f["source"] for f in store.failures()] == [f"{data}:7"]
@@ -167,8 +151,8 @@ def test_dask_local_cluster_equals_one_process(tmp_path: Path, sources_in_childr
         # resumed on the cluster too: nothing is extracted again
         again = run.ingest([str(data)], store, workers=2, dask="local", batch_size=2)
         assert (again.stored, again.skipped) == (0, len(ARTICLES))
-    one = snapshot(single)
-    assert one["counts"]["events"] > 0 and one == snapshot(dask)
+    one = db_snapshot(single)
+    assert one["counts"]["events"] > 0 and one == db_snapshot(dask)
 
 
 def test_unreachable_dask_scheduler_is_one_line(
