@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from .config import Settings
 from .datafiles import rows
-from .extract.actors import DocumentActors, Resolved, criminal_violence
+from .extract.actors import ARMED_TYPES, DocumentActors, Resolved, criminal_violence
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
 from .extract.events import (
@@ -120,12 +120,9 @@ def read_relations(analysis: Analysis) -> None:
 
 
 DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
-#: Armed actor kinds: "occupied the school" or "blocked the road" with one of them acting tells of a
-#: military act, not a protest.
-ARMED_KINDS = frozenset(
-    ("state_forces", "rebel_group", "political_militia", "identity_militia", "external_force",
-     "unidentified_armed_group", "criminal_group")
-)  # fmt: skip
+#: Armed actor kinds (the armed actor types, and `_kind`'s name for unnamed gunmen): "occupied the school"
+#: or "blocked the road" with one of them acting tells of a military act, not a protest.
+ARMED_KINDS = frozenset(ARMED_TYPES | {"unidentified_armed_group"})
 #: Unarmed crowds whose clash is mob violence, when nobody armed is named among them.
 MOB_NOUNS = frozenset(
     ("member", "cadre", "supporter", "activist", "worker", "villager", "resident", "student", "youth",
