@@ -53,13 +53,8 @@ def build(path: Path, count: int) -> None:
 def start_server(db: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
     src = Path(__file__).resolve().parent.parent / "src"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
-    # Several worker processes share a socket bound before they start, and uvicorn then reports port 0:
-    # take a free port here instead.
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port = probe.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "eventwire.cli", "serve", "--db", str(db), "--host", HOST, "--port", str(port),
+        [sys.executable, "-m", "eventwire.cli", "serve", "--db", str(db), "--host", HOST, "--port", "0",
          "--no-access-log", "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )  # fmt: skip
@@ -69,10 +64,10 @@ def start_server(db: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
     def read() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
-            # Printed once the socket listens (with several workers, before they start: the connections
-            # wait in the socket's backlog until one does).
-            if re.search(r"Uvicorn running on", line):
-                found.append(f"http://{HOST}:{port}")
+            # Printed once the socket listens (with several workers, once every one of them does).
+            m = re.search(r"Uvicorn running on (http://\S+) ", line)
+            if m:
+                found.append(m.group(1))
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
@@ -80,7 +75,8 @@ def start_server(db: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
     while True:  # the startup line can come a moment before the socket listens: wait until it does
         if ready.is_set():
             try:
-                socket.create_connection((HOST, port), timeout=1).close()
+                host, port = found[0].removeprefix("http://").rsplit(":", 1)
+                socket.create_connection((host, int(port)), timeout=1).close()
                 return proc, found[0]
             except OSError:
                 pass

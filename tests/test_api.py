@@ -419,3 +419,53 @@ def test_serve_refuses_a_missing_database(tmp_path: Path, capsys: pytest.Capture
     assert main(["serve", "--db", str(tmp_path / "typo.db")]) == 1
     assert "no such database" in capsys.readouterr().err
     assert not (tmp_path / "typo.db").exists()
+
+
+def _child_pids(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(n) for n in children.read_text().split()} if children.exists() else set()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker processes from Linux /proc")
+def test_several_workers_each_listen_on_the_port(web_db: Path) -> None:
+    # Each worker has its own socket on the one port (SO_REUSEPORT), so the kernel spreads connections
+    # over them; a shared socket lets a few keep-alive clients pile onto one worker.
+    with running_server(str(web_db), "--workers", "2") as srv:
+        port = int(srv.url.rsplit(":", 1)[1])
+        workers = {pid for pid in _child_pids(srv.process.pid) if _listens(pid, port)}
+        assert len(workers) == 2 and not _listens(srv.process.pid, port)
+        totals = {httpx.get(f"{srv.url}/api/events?limit=1").json()["total"] for _ in range(20)}
+        assert len(totals) == 1 and totals.pop() > 0
+    assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
+
+
+def _zombie(pid: int) -> bool:
+    return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] == "Z"
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether the process holds a TCP socket listening on the port (Linux /proc/net/tcp, state 0A)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = str(fd.readlink()) if fd.is_symlink() else ""
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A" and fields[9] in inodes:
+            return True
+    return False
+
+
+def test_serve_with_workers_refuses_a_port_in_use(web_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from eventwire.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--db", str(web_db), "--port", str(port), "--workers", "2"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"eventwire: 127.0.0.1:{port}: cannot listen there") and "\n" not in err
