@@ -86,6 +86,12 @@ def event(**fields: object) -> dict[str, object]:
 def test_year_range_is_stripped_and_case_ignored() -> None:
     assert normalize_actor("Military Forces of Mali (2021-)") == "military forces of mali"
     assert normalize_actor("Police Forces of Chad (2014-2018)") == "police forces of chad"
+    # The period label before a branch name, open or closed, is the same label.
+    assert normalize_actor("Military Forces of Peru (2016-) Navy") == "military forces of peru navy"
+    assert normalize_actor("Military Forces of Peru (2016-2018) Navy") == "military forces of peru navy"
+    assert normalize_actor("Police Forces of Peru (2016-)") == normalize_actor("police forces of peru")
+    # A year that is part of the name is not a period label.
+    assert normalize_actor("Rioters (2016) Group") == "rioters (2016) group"
     assert actor_match("Military Forces of Mali (2021-)", "military forces of mali")
     assert actor_match("Police Forces of Chad (2014-2018)", "Police Forces of Chad (2021-)")
     assert not actor_match("Military Forces of Mali (2021-)", "Military Forces of Niger (2021-)")

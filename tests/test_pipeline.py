@@ -560,3 +560,36 @@ def test_two_crowds_fighting_each_other_are_rioters_on_both_sides() -> None:
         "Riots",
     )
     assert ev.actor1 == "Rioters (Afghanistan)" and ev.actor2 == "Rioters (Afghanistan)"
+
+
+def test_a_word_of_hurting_is_the_event_only_when_nothing_else_is() -> None:
+    sniper = extract_text(
+        "On 3 May 2022, a Houthi sniper injured a farmer in Taiz city.", published="2022-05-04"
+    )
+    ev = only_event(sniper, "Violence against civilians")
+    assert ev.actor1 is not None and "Yemen" in ev.actor1 and ev.actor2 == "Civilians (Yemen)"
+    blast = extract_text(
+        "On 3 May 2022, several people were injured in a bomb explosion near the market in Quetta.",
+        published="2022-05-04",
+    )
+    assert [e.event_type for e in blast.events] == ["Explosions/Remote violence"]
+
+
+def test_the_victim_of_a_shooting_parsed_as_a_verb_and_an_employee_are_civilians() -> None:
+    for text in (
+        "On 9 May 2022, in Manaus (Amazonas), a man was injured in a drive-by shooting in the "
+        "Compensa neighborhood by an armed individual in a car.",
+        "On 9 May 2022, in Manaus (Amazonas), a municipal civil servant was shot and injured by gunmen.",
+    ):
+        ev = only_event(extract_text(text, published="2022-05-10"))
+        assert ev.actor2 == "Civilians (Brazil)", text
+
+
+def test_who_died_in_a_clash_took_part_in_it() -> None:
+    result = extract_text(
+        "On 15 March 2022, a member of the Kachin Independence Army died in a clash with the Myanmar "
+        "military near Hpakant.",
+        published="2022-03-16",
+    )
+    ev = only_event(result, "Battles")
+    assert {ev.actor1, ev.actor2} >= {"KIA: Kachin Independence Army"} and "Myanmar" in (ev.actor2 or "")

@@ -49,7 +49,10 @@ ACLED_METRICS = (
 )  # `run` adds `pipeline_errors`: rows on which the pipeline raised (scored as no event)
 LOCATION_KM = 25.0
 # ACLED suffixes actor names with the years of a government or a force: "Military Forces of X (2019-)".
-_YEAR_RANGE = re.compile(r"\s*\(\d{4}\s*-\s*(?:\d{4})?\)\s*$")
+# ACLED's government-period label, "(2019-)" or "(2017-2022)": at the end of a name or before a branch
+# ("Military Forces of Brazil (2019-) Military Police"). ACLED closes the range when the government ends,
+# so one actor carries both forms depending on when the data was exported.
+_YEAR_RANGE = re.compile(r"\s*\(\d{4}\s*-\s*(?:\d{4})?\)(?=\s|$)\s*")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -74,8 +77,8 @@ def _int(value: Any) -> int | None:
 
 
 def normalize_actor(name: str | None) -> str:
-    """Casefolded name without ACLED's trailing year range, for lenient comparison."""
-    return _YEAR_RANGE.sub("", (name or "").strip()).strip().casefold()
+    """Casefolded name without ACLED's year range (trailing or before a branch), for lenient comparison."""
+    return _YEAR_RANGE.sub(" ", (name or "").strip()).strip().casefold()
 
 
 def actor_match(gold: str | None, ours: str | None, dictionary: ActorDictionary | None = None) -> bool:
@@ -89,7 +92,7 @@ def actor_match(gold: str | None, ours: str | None, dictionary: ActorDictionary 
 
     def entry(name: str) -> str | None:
         # Try the name as written first: the dictionary may carry ACLED's full name, year range included.
-        found = dictionary.lookup(name) or dictionary.lookup(_YEAR_RANGE.sub("", name).strip())
+        found = dictionary.lookup(name) or dictionary.lookup(_YEAR_RANGE.sub(" ", name).strip())
         return found.name if found else None
 
     g, o = entry(gold), entry(ours)

@@ -143,6 +143,9 @@ RIOT_OPPONENT_WORDS = {
 }
 #: Triggers lighter than this ("withdraw", "march") never make an event on their own.
 MIN_TRIGGER_WEIGHT = 3
+#: Words of hurting ("injure", "wound"): an event only in a sentence with no other event word, where the
+#: hurt is the news ("were injured in a blast" is the blast's).
+CASUALTY_WEIGHT = 1
 #: Sub-types whose unnamed target is civilians or their property, as ACLED codes them.
 CIVILIAN_TARGET_SUBTYPES = ("Looting/property destruction", "Mob violence")
 #: Words that say a strike or shelling hit civilians or their homes: ACLED's second actor is then civilians.
@@ -243,10 +246,11 @@ class EventReader:
         out: list[Event] = []
         # what the sentence reports beats what it mentions: "relatives of a man who was murdered protested"
         # is a protest; the killing sits in a relative clause
-        triggers = sorted(
-            (t for t in triggers if t.entry.weight >= MIN_TRIGGER_WEIGHT),
-            key=lambda t: (not in_main_clause(t), -t.entry.weight, t.start),
-        )
+        usable = [t for t in triggers if t.entry.weight >= MIN_TRIGGER_WEIGHT]
+        if not usable:
+            # "a sniper injured a civilian": a word of hurting is the event only when nothing else is
+            usable = [t for t in triggers if t.entry.weight == CASUALTY_WEIGHT]
+        triggers = sorted(usable, key=lambda t: (not in_main_clause(t), -t.entry.weight, t.start))
         for trig in triggers:
             if out:
                 if trig.entry.event_type in {e.event_type for e in out} or trig.token.pos_ != "VERB":

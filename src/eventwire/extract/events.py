@@ -453,8 +453,10 @@ def arguments(trigger: Trigger) -> Arguments:
             if subject is not None:
                 agents.append(subject)
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
-            # "fighters were killed in an airstrike": the victims are the verb's subject
-            patients.extend(c for c in head.head.children if c.dep_ in ("nsubjpass",))
+            _victims_of_outer_verb(trigger, head.head, agents, patients)
+    if tok.dep_ == "pcomp" and tok.head.lower_ == "in" and tok.head.head.pos_ == "VERB" and not agents:
+        # "a man was injured in a drive-by shooting" with "shooting" parsed as a verb
+        _victims_of_outer_verb(trigger, tok.head.head, agents, patients)
     # victims named in a participle clause come after any direct object
     # "... shelled the district, killing a child", "an IED detonated, injuring six soldiers",
     # "conducted shellings targeting PKK militants": the victims of the participle clause
@@ -480,6 +482,18 @@ def arguments(trigger: Trigger) -> Arguments:
     return Arguments(agents, patients, territory_from)
 
 
+def _victims_of_outer_verb(trigger: Trigger, verb: Token, agents: list[Token], patients: list[Token]) -> None:
+    """The people a verb says were hurt "in" the trigger's event: "fighters were killed in an airstrike"
+    (the passive subject: victims), "a soldier died in clashes with the rebels" (who died in a fight took
+    part in it: a side, unless the fight names its sides)."""
+    patients.extend(c for c in verb.children if c.dep_ == "nsubjpass")
+    if verb.lemma_.lower() in DYING_VERBS:
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        (agents if trigger.entry.event_type == "Battles" else patients).extend(subjects)
+
+
+#: Intransitive verbs of dying: their subject was in the event ("died in an ambush").
+DYING_VERBS = frozenset(("die", "perish"))
 _NOT_ACTOR_ENTS = frozenset(("DATE", "TIME"))
 #: Verbs told from the defender's side: "Ukrainian forces repulsed the Russians", "an attack by militants
 #: was repelled". ACLED lists who attacked first, so the attacker is the event's first actor.
