@@ -593,3 +593,50 @@ def test_who_died_in_a_clash_took_part_in_it() -> None:
     )
     ev = only_event(result, "Battles")
     assert {ev.actor1, ev.actor2} >= {"KIA: Kachin Independence Army"} and "Myanmar" in (ev.actor2 or "")
+
+
+def test_what_is_done_to_demand_something_is_a_protest() -> None:
+    for text, country in (
+        ("On 2 June 2022, in Tepic, Nayarit, parents took over the primary school to demand new teachers.",
+         "Mexico"),
+        ("On 22 March 2022, dozens of farmers drove their tractors slowly through Lleida, demanding lower "
+         "diesel prices.", "Spain"),
+    ):  # fmt: skip
+        ev = only_event(extract_text(text, published="2022-06-03"))
+        assert (ev.event_type, ev.sub_event_type, ev.actor1) == (
+            "Protests",
+            "Peaceful protest",
+            f"Protesters ({country})",
+        ), text
+    # armed men who demand are no demonstrators; a demand inside a noun phrase is nobody's act
+    for text in (
+        "On 2 June 2022, gunmen stormed a shop in Tepic, Nayarit, demanding money from its owner.",
+        "On 2 June 2022, the mayor of Tepic received a letter demanding his resignation.",
+    ):
+        assert not [
+            e for e in extract_text(text, published="2022-06-03").events if e.event_type == "Protests"
+        ]
+
+
+def test_an_old_date_in_a_clause_about_someone_else_is_no_background() -> None:
+    today = extract_text(
+        "On 2 January 2022, relatives of a student who went missing two years ago staged a sit-in outside "
+        "the courthouse in Tunceli.",
+        published="2022-01-03",
+    )
+    assert only_event(today).event_type == "Protests"
+    background = extract_text(
+        "On 2 January 2022, the army has besieged the villages around Tunceli since 2019.",
+        published="2022-01-03",
+    )
+    assert background.events == []
+
+
+def test_who_staged_a_protest_is_its_actor() -> None:
+    ev = only_event(
+        extract_text(
+            "On 22 January 2022, members of the DMK staged a protest in Thanjavur, Tamil Nadu.",
+            published="2022-01-23",
+        )
+    )
+    assert ev.actor1 == "Protesters (India)" and "DMK" in (ev.assoc_actor_1 or "")

@@ -143,9 +143,9 @@ RIOT_OPPONENT_WORDS = {
 }
 #: Triggers lighter than this ("withdraw", "march") never make an event on their own.
 MIN_TRIGGER_WEIGHT = 3
-#: Words of hurting ("injure", "wound"): an event only in a sentence with no other event word, where the
-#: hurt is the news ("were injured in a blast" is the blast's).
-CASUALTY_WEIGHT = 1
+#: Weak cues, an event only in a sentence with no other event word: words of hurting ("injure": "were
+#: injured in a blast" is the blast's) and acts done for a demand ("blocked the road to demand").
+FALLBACK_WEIGHT = 1
 #: Sub-types whose unnamed target is civilians or their property, as ACLED codes them.
 CIVILIAN_TARGET_SUBTYPES = ("Looting/property destruction", "Mob violence")
 #: Words that say a strike or shelling hit civilians or their homes: ACLED's second actor is then civilians.
@@ -248,8 +248,8 @@ class EventReader:
         # is a protest; the killing sits in a relative clause
         usable = [t for t in triggers if t.entry.weight >= MIN_TRIGGER_WEIGHT]
         if not usable:
-            # "a sniper injured a civilian": a word of hurting is the event only when nothing else is
-            usable = [t for t in triggers if t.entry.weight == CASUALTY_WEIGHT]
+            # "a sniper injured a civilian": a weak cue is the event only when nothing else is
+            usable = [t for t in triggers if t.entry.weight == FALLBACK_WEIGHT]
         triggers = sorted(usable, key=lambda t: (not in_main_clause(t), -t.entry.weight, t.start))
         for trig in triggers:
             if out:
@@ -340,10 +340,12 @@ class EventReader:
         trigger_evidence = Evidence(trigger.start, trigger.end, trigger.text)
         if (
             trigger.entry.event_type == "Protests"
-            and trigger.entry.phrase.split(">")[0] in ("occupy", "block", "cut", "blockade", "barricade")
+            and trigger.entry.phrase.split(">")[0] in ("occupy", "block", "cut", "blockade", "barricade", "*")
             and _kind(actor1) in ARMED_KINDS
         ):
-            return None  # "rebels occupied the school", "troops blocked the road": no demonstration
+            # "rebels occupied the school", "troops blocked the road", "gunmen stormed the office demanding
+            # money": no demonstration
+            return None
         if (
             actor1 is None
             and trigger.entry.event_type == "Battles"
@@ -395,7 +397,7 @@ class EventReader:
 
         dates = self._dates(sent)
         date = self._event_date(sent, dates, trigger)
-        if (date is not None and date.date is None and date.year_known) or _BACKGROUND.search(sent.text):
+        if (date is not None and date.date is None and date.year_known) or _background(sent, trigger):
             return None  # "has besieged towns since 2022", "in 2021": background, not an event
         words = context_words(sent, self._next_sentence(sent))
         event_type, sub = refine_subtype(trigger.entry, words, _kind(actor1), _kind(actor2), fatalities > 0)
@@ -577,6 +579,22 @@ class EventReader:
 def default_opponents() -> dict[tuple[str, str], str]:
     """data/default_opponents.tsv: (side, country of the battle) -> the other side."""
     return {(side, country): other for side, country, other, *_ in rows("default_opponents.tsv")}
+
+
+def _background(sent: Span, trigger: Trigger) -> bool:
+    """Whether the sentence tells the trigger's event as background ("has besieged towns since 2022").
+    A time phrase inside a clause about someone else does not count: "relatives of a student who went
+    missing two years ago staged a sit-in" is today's sit-in."""
+    for match in _BACKGROUND.finditer(sent.text):
+        span = sent.doc.char_span(
+            sent.start_char + match.start(), sent.start_char + match.end(), alignment_mode="expand"
+        )
+        if span is None:
+            return True
+        clause = next((a for a in span.root.ancestors if a.dep_ in ("relcl", "acl")), None)
+        if clause is None or trigger.token in clause.subtree:
+            return True
+    return False
 
 
 _BACKGROUND = re.compile(

@@ -189,6 +189,7 @@ class Lexicon:
     sequences: dict[tuple[str, ...], LexiconEntry]  # consecutive lemmas/words
     head_child: dict[tuple[str, str], LexiconEntry]  # (head lemma, child lemma)
     prefixes: tuple[tuple[str, LexiconEntry], ...]
+    purposes: dict[str, LexiconEntry]  # "*>demand": any verb done "to demand" / "demanding" something
 
 
 @lru_cache(maxsize=1)
@@ -197,9 +198,12 @@ def lexicon() -> Lexicon:
     sequences: dict[tuple[str, ...], LexiconEntry] = {}
     head_child: dict[tuple[str, str], LexiconEntry] = {}
     prefixes: list[tuple[str, LexiconEntry]] = []
+    purposes: dict[str, LexiconEntry] = {}
     for phrase, event_type, sub_event_type, weight, *_ in rows("triggers.tsv"):
         entry = LexiconEntry(phrase, event_type, sub_event_type, int(weight))
-        if ">" in phrase:
+        if phrase.startswith("*>"):
+            purposes[phrase[2:]] = entry
+        elif ">" in phrase:
             head, child = phrase.split(">")
             head_child[(head, child)] = entry
         elif " " in phrase:
@@ -211,7 +215,7 @@ def lexicon() -> Lexicon:
             if "-" in phrase.strip("-"):
                 # spaCy splits "sit-in" into sit / - / in: match the pieces too
                 sequences[tuple(p for p in re.split(r"(-)", phrase) if p)] = entry
-    return Lexicon(single, sequences, head_child, tuple(prefixes))
+    return Lexicon(single, sequences, head_child, tuple(prefixes), purposes)
 
 
 @lru_cache(maxsize=1)
@@ -292,6 +296,16 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 start, end = min(tok.idx, child.idx), max(tok.idx + len(tok), child.idx + len(child))
                 found.append(Trigger(tok, start, end, entry))
                 covered.add(tok.i)
+            elif (
+                child.dep_ in ("advcl", "xcomp")
+                and child.tag_ in ("VB", "VBG")
+                and tok.pos_ == "VERB"
+                and (purpose := lex.purposes.get(child.lemma_.lower())) is not None
+            ):
+                # "parents took over the school to demand repairs", "truckers drove through the city
+                # demanding lower fuel prices": what was done for a demand is the event
+                start, end = min(tok.idx, child.idx), max(tok.idx + len(tok), child.idx + len(child))
+                found.append(Trigger(tok, start, end, purpose))
         if tok.i in covered or tok.is_stop or not tok.is_alpha and "-" not in tok.text:
             continue
         entry = next((lex.single[f] for f in _word_forms(lemma, lower) if f in lex.single), None)
@@ -418,7 +432,9 @@ def arguments(trigger: Trigger) -> Arguments:
                     (patients if agents or child.lower_ == "with" else agents).append(p)
                     patients.extend(c for c in p.conjuncts if c.i > p.i)
         head = tok.head
-        if tok.dep_ in ("dobj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
+        if tok.dep_ in ("dobj", "attr") and any(
+            f in LIGHT_VERBS for f in _word_forms(head.lemma_.lower(), head.lower_)
+        ):  # the forms too: the small model lemmatises "staged" as "stag"
             subject = _subject_of(head)
             if subject is not None and not agents:
                 agents.append(subject)
