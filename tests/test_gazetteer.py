@@ -343,3 +343,13 @@ def test_a_towns_own_name_beats_a_bigger_towns_foreign_name(
 ) -> None:
     # "Nis" is also a name of Nice, and "Valence" the French name of Valencia: both bigger towns
     assert gazetteer.lookup(name)[0].iso3 == iso3
+
+
+def test_a_three_letter_name_with_a_doubled_letter_is_found_but_two_letter_codes_are_not(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Ibb" folds to the key "ib" (doubled letters collapse); a key that short is kept only for names of
+    # three letters or more, so a code such as "IB" or "US" finds no town
+    ibb = gazetteer.lookup("Ibb")
+    assert ibb and ibb[0].iso3 == "YEM"
+    assert gazetteer.lookup("IB") == [] and gazetteer.lookup("US") == []

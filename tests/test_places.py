@@ -16,7 +16,7 @@ from eventwire.config import Settings
 from eventwire.extract.places import DocumentPlaces, PlaceMention
 from eventwire.ingest import read_bytes
 from eventwire.pipeline import COMPONENTS, Analysis
-from eventwire.resolve.gazetteer import Gazetteer, parse_aliases, parse_country_points
+from eventwire.resolve.gazetteer import Gazetteer, haversine_km, parse_aliases, parse_country_points
 
 
 def places_of(text: str) -> DocumentPlaces:
@@ -492,3 +492,19 @@ def test_the_beach_of_a_town_names_the_town() -> None:
     places = places_of("On 6 May 2022, around 15 activists staged a protest on the beach of Knokke-Heist.")
     m = mention(places, "Knokke-Heist")
     assert m.place is not None and m.place.iso3 == "BEL"
+
+
+def test_a_village_named_with_the_town_it_lies_by_takes_the_towns_country() -> None:
+    # GeoNames knows a Khaneh in Iran only; the town whose countryside holds the village says Syria, and
+    # the village's namesake abroad must not pull the story's country there
+    for text, town in (
+        ("On 3 May 2022, a drone struck a car near Khaneh village in the western countryside of Manbij.",
+         "Manbij"),
+        ("On 2 May 2022, residents protested in the Tamin neighborhood of As Samawah city.", "Samawah"),
+    ):  # fmt: skip
+        places = places_of(text)
+        assert places.focus_iso3 in ("SYR", "IRQ"), text
+        whole = mention(places, town).place
+        part = next(m for m in places.mentions if m.text in ("Khaneh", "Tamin")).place
+        assert whole is not None and part is not None and part.iso3 == whole.iso3, text
+        assert haversine_km(part.latitude, part.longitude, whole.latitude, whole.longitude) < 1

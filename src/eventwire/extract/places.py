@@ -174,9 +174,19 @@ class DocumentPlaces:
             if ctx is not None:
                 found.contexts[ent.start_char] = ctx
                 votes[ctx.iso3] += 4  # "Nawa city in Daraa": the province names the country
+        text = doc_text(doc)
+        # "Khaneh village in the countryside of Manbij": a part named with its whole does not vote; the
+        # whole does (a village's name matches a namesake abroad more often than a town's does)
+        parts = {
+            a.start_char
+            for a, b in zip(ents, ents[1:], strict=False)
+            if _PART_OF_GAP.fullmatch(text[a.end_char : b.start_char])
+        }
         for ent in ents:
-            if ent.start_char in found.contexts or any(
-                c.start <= ent.start_char < c.end for c in found.contexts.values()
+            if (
+                ent.start_char in parts
+                or ent.start_char in found.contexts
+                or any(c.start <= ent.start_char < c.end for c in found.contexts.values())
             ):
                 continue  # its context voted for it; the names inside a bracket were counted with it
             # the dateline and the lead say where the story is; later paragraphs wander (neighbours, capitals)
@@ -948,8 +958,11 @@ _OPENING_PLACE = re.compile(r"(?:[^,.;]{0,45},\s*){0,2}in\s+(?:the\s+)?", re.I)
 _NEAR_UNIT_KM = 60.0
 # "X neighbourhood of Y", "X area in Y": the words that put a part inside a place.
 _PART_OF_GAP = re.compile(
-    r"\s+(?:neighbou?rhood|area|district|quarter|suburb|locality|community|sector|borough|ward|colonia)"
-    r"\s+(?:of|in)\s+(?:the\s+)?",
+    r"\s+(?:neighbou?rhood|area|district|quarter|suburb|locality|community|sector|borough|ward|colonia"
+    r"|village|hamlet)\s+(?:of|in)\s+(?:the\s+)?"
+    # "Khaneh village in the eastern countryside of Ain al Arab"
+    r"(?:(?:(?:north|south|east|west)(?:ern)?|rural)\s+)?(?:(?:countryside|outskirts|suburbs)\s+of\s+)?"
+    r"(?:(?:al|as|ash|an|ar|ad|at|az|el)[\s-])?",  # an Arabic article the NER left out: "of As Samawah"
     re.I,
 )
 # A city this big is known by its name alone: no namesake province abroad relocates it.

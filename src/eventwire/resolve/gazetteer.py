@@ -60,7 +60,7 @@ from eventwire.datafiles import read_text as read_data_text
 from eventwire.model import Evidence, Place
 
 #: Bump when the schema, the normalisation or the build rules change: an index of another version is rebuilt.
-INDEX_VERSION = "1.1"
+INDEX_VERSION = "1.2"
 INDEX_FILENAME = "gazetteer-v1.sqlite"
 
 FEATURES = ("city", "admin2", "admin1", "country")
@@ -379,9 +379,17 @@ def _display_name(main: str, aliases: Iterable[str]) -> str:
 _HAS_LETTER = re.compile(r"[a-z]")
 
 
-def _key_ok(key: str) -> bool:
-    """Index only Latin-script names (their key folds to ASCII) of 3 letters or more."""
-    return len(key) >= 3 and key.isascii() and _HAS_LETTER.search(key) is not None
+def _key_ok(key: str, raw: str | None = None) -> bool:
+    """Index only Latin-script names (their key folds to ASCII) of 3 letters or more. A key of two letters
+    passes when the name itself has three ("Ibb", a city of 700,000, folds to "ib" as doubled letters
+    collapse); a two-letter name is mostly a code."""
+    if not (key.isascii() and _HAS_LETTER.search(key)):
+        return False
+    return len(key) >= 3 or (len(key) == 2 and raw is not None and _name_letters(raw) >= 3)
+
+
+def _name_letters(raw: str) -> int:
+    return sum(ch.isalpha() for ch in raw)
 
 
 def _alt_ok(name: str) -> bool:
@@ -667,7 +675,7 @@ def _build_index(path: Path) -> dict[str, Any]:
     def add_names(pid: int, raw_names: Iterable[str]) -> None:
         for raw in raw_names:
             k = norm(raw)
-            if _key_ok(k):
+            if _key_ok(k, raw):
                 names.add((k, pid, raw.casefold()))
 
     # A country's weighted mean can fall in the sea (Indonesia's is in the Java Sea): snap it to the
@@ -986,8 +994,8 @@ class Gazetteer:
         """All places whose key matches `name`, one row each, with the exact-match flag set; a spelling of
         the alias table adds the places of its gazetteer name in its country, as exact matches."""
         key = normalize_name(name)
-        if not key:
-            return ()
+        if not key or (len(key) < 3 and _name_letters(name) < 3):
+            return ()  # "US", "IB": codes, not the two-letter keys of three-letter names
         raw = name.strip().casefold()
         best: dict[int, _Row] = {}
         for r in self._by_key(key):
@@ -1123,7 +1131,9 @@ class Gazetteer:
     def contains(self, name: str) -> bool:
         """Whether `name` is a known place name at all (any feature, any country)."""
         key = normalize_name(name)
-        return bool(key) and (self._contains(key) or key in place_aliases())
+        if not key or (len(key) < 3 and _name_letters(name) < 3):
+            return False  # a code ("US"), not the two-letter key of a three-letter name
+        return self._contains(key) or key in place_aliases()
 
     def stats(self) -> dict[str, str]:
         """What the index's meta table records (version, build time, row counts)."""

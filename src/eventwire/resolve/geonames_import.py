@@ -402,7 +402,7 @@ def _rekey(con: sqlite3.Connection) -> None:
 
     def key(raw: str) -> str | None:
         k = gz._normalize(raw)
-        return k if gz._key_ok(k) else None
+        return k if gz._key_ok(k, raw) else None
 
     con.create_function("ew_key", 1, key, deterministic=True)
     con.create_function("ew_prior", 4, import_prior, deterministic=True)
@@ -510,7 +510,7 @@ def _names_of(row: _Table, display: str) -> list[tuple[str, str]]:
         if not raw or (i >= 3 and not gz._alt_ok(raw)):  # alternates: no lower-case romanisations, no codes
             continue
         key = gz.normalize_name(raw)
-        if gz._key_ok(key):
+        if gz._key_ok(key, raw):
             out[(key, raw.casefold())] = None
     return list(out)
 
@@ -652,7 +652,7 @@ def _import_altnames(
             skip["colloquial name"] += 1
         elif not name or not gz._alt_ok(name):
             skip["lower-case romanisation or short code"] += 1
-        elif not gz._key_ok(key := gz.normalize_name(name)):
+        elif not gz._key_ok(key := gz.normalize_name(name), name):
             skip["no Latin-script name of 3+ letters"] += 1
         else:
             batch.append((int(cols[1]), key, name.casefold()))
