@@ -508,3 +508,13 @@ def test_a_village_named_with_the_town_it_lies_by_takes_the_towns_country() -> N
         part = next(m for m in places.mentions if m.text in ("Khaneh", "Tamin")).place
         assert whole is not None and part is not None and part.iso3 == whole.iso3, text
         assert haversine_km(part.latitude, part.longitude, whole.latitude, whole.longitude) < 1
+
+
+def test_a_lower_case_word_or_a_bare_compass_word_is_no_place() -> None:
+    places = places_of(
+        "On 5 March 2022, gunmen killed a farmer near Yenagoa. His body was found in the bush by a search "
+        "party."
+    )
+    assert [m.text for m in places.mentions] == ["Yenagoa"]
+    places = places_of("On 5 March 2022, gunmen shot a trader in Dagon Myothit (North), Yangon Region.")
+    assert "North" not in [m.text for m in places.mentions]

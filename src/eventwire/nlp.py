@@ -417,8 +417,10 @@ def place_fixer(doc: Doc) -> Doc:
             spans.append(ent)
             continue
         text = doc[start:end].text
-        if label in _PLACE_LABELS and text.lower() in not_places():
-            changed = True  # "died in Police custody": no place, though Police is a Polish town
+        if label in _PLACE_LABELS and (text.lower() in not_places() or text == text.lower()):
+            # "died in Police custody": no place, though Police is a Polish town; "found in the bush": a
+            # name of a place is written with a capital
+            changed = True
             continue
         if (
             label in _PLACE_LABELS
@@ -482,7 +484,7 @@ def place_fixer(doc: Doc) -> Doc:
                 )
                 or (text[:1].isupper() and _placed_by_context(doc, start, end, gazetteer))
             )
-            if is_place and not _acronym_being_defined(doc, start, end):
+            if is_place and text != text.lower() and not _acronym_being_defined(doc, start, end):
                 spans.append(Span(doc, start, end, label="GPE"))
                 changed = True
                 continue
