@@ -7,7 +7,9 @@ test here that needs no spaCy; one test runs the command on a three-row invented
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,10 +17,13 @@ from eventwire.evaluate import (
     ACLED_METRICS,
     acled_errors,
     actor_match,
+    align_offsets,
     best_event,
+    extract_event_location,
     gold_location_spans,
     macro_f1,
     normalize_actor,
+    read_event_location,
     score_acled,
     score_event_location,
 )
@@ -187,6 +192,86 @@ def test_event_location_span_overlap_and_no_location() -> None:
     scores = score_event_location([with_place, without, broken, with_place], [(28, 33), None, (28, 31), None])
     assert scores == {"accuracy": 0.75, "n": 4}
     assert score_event_location([without], [(0, 6)])["accuracy"] == 0.0
+
+
+def _tokens(text: str) -> list[dict[str, Any]]:
+    """Whitespace tokens with character offsets, as the annotation tool writes them."""
+    return [{"text": m.group(), "start": m.start(), "end": m.end(), "id": i}
+            for i, m in enumerate(re.finditer(r"\S+", text))]  # fmt: skip
+
+
+def test_event_location_gold_span_written_as_token_indices() -> None:
+    # The tool sometimes writes token indices into start/end; the place named twice shows that the
+    # token indices, not the text occurrence nearest the (token-index) start, pick which one is gold.
+    text = "Militants from Kidal stormed a checkpoint near Kidal on Sunday ."
+    record = {
+        "text": text,
+        "tokens": _tokens(text),
+        "spans": [
+            {"start": 3, "end": 3, "token_start": 3, "token_end": 3, "label": "VERB", "text": "stormed"},
+            {"start": 7, "end": 7, "token_start": 7, "token_end": 7, "label": "LOCATION", "text": "Kidal"},
+        ],
+    }
+    second = text.rindex("Kidal")
+    assert gold_location_spans(record) == [(second, second + 5)]
+    first = text.index("Kidal")
+    assert score_event_location([record], [(first, first + 5)])["accuracy"] == 0.0
+    assert score_event_location([record], [(second, second + 5)])["accuracy"] == 1.0
+    # Multi-token names span from the first token's start to the last token's end.
+    text2 = "Shells hit San Carlos overnight ."
+    two = {"text": text2, "tokens": _tokens(text2),
+           "spans": [{"start": 2, "end": 3, "token_start": 2, "token_end": 3, "label": "LOCATION",
+                      "text": "San Carlos"}]}  # fmt: skip
+    assert gold_location_spans(two) == [(11, 21)]
+    # Token indices that do not spell the stated text fall back to the text search.
+    wrong = {"text": text2, "tokens": _tokens(text2),
+             "spans": [{"start": 0, "end": 0, "token_start": 0, "token_end": 0, "label": "LOCATION",
+                        "text": "San Carlos"}]}  # fmt: skip
+    assert gold_location_spans(wrong) == [(11, 21)]
+
+
+def test_align_offsets_carries_offsets_across_collapsed_spaces() -> None:
+    source = "  Rebels  stormed   the town of  Kidal ."
+    target = "Rebels stormed the town of Kidal ."
+    to_target = align_offsets(source, target)
+    for word in ("Rebels", "stormed", "Kidal", "."):
+        assert to_target(source.index(word)) == target.index(word)
+    assert to_target(0) == to_target(1) == 0  # the dropped leading spaces: the next kept character
+    assert to_target(len(source)) == len(target)
+    back = align_offsets(target, source)
+    assert back(target.index("Kidal")) == source.index("Kidal")
+    assert align_offsets(target, target)(5) == 5
+
+
+def test_extract_event_location_reads_the_verb_of_a_text_ingest_cleans() -> None:
+    # Runs of spaces are collapsed by ingest: the VERB offset must still find its word, and the answer
+    # must come back in the record's own offsets (no fall back to the first event of the sentence).
+    pytest.importorskip("spacy")
+    from eventwire.pipeline import Pipeline
+
+    text = "Police  arrested two men in Gulu  on Friday, and  gunmen shot a trader in Lira."
+    verb = text.index("shot")
+    record = {"text": text, "spans": [{"start": verb, "end": verb + 4, "label": "VERB"}]}
+    span = extract_event_location(Pipeline(), record)
+    assert span is not None and text[span[0] : span[1]] == "Lira"
+    arrested = text.index("arrested")
+    record["spans"] = [{"start": arrested, "end": arrested + 8, "label": "VERB"}]
+    span = extract_event_location(Pipeline(), record)
+    assert span is not None and text[span[0] : span[1]] == "Gulu"
+
+
+def test_event_location_tiny_gold_file() -> None:
+    # A hand-made file in the annotation tool's format: one span given as token indices, one as
+    # characters, one sentence with no location, and one record from another source (not read).
+    records = read_event_location(FIXTURES / "event_location_tiny.json")
+    assert [r["_id"] for r in records] == ["tok-index-span", "char-span", "no-location"]
+    spans = [[r["text"][s:e] for s, e in gold_location_spans(r)] for r in records]
+    assert spans == [["Dovel"], ["Port Arlen"], []]
+    origin = records[0]["text"].index("Tarsa")
+    place = records[0]["text"].index("Dovel")
+    port = records[1]["text"].index("Port")
+    assert score_event_location(records, [(origin, origin + 5), (port, port + 4), None])["accuracy"] == 0.6667
+    assert score_event_location(records, [(place, place + 5), None, None])["accuracy"] == 0.6667
 
 
 # ------------------------------------------------------------------------------------------ command

@@ -518,3 +518,122 @@ def test_a_lower_case_word_or_a_bare_compass_word_is_no_place() -> None:
     assert [m.text for m in places.mentions] == ["Yenagoa"]
     places = places_of("On 5 March 2022, gunmen shot a trader in Dagon Myothit (North), Yangon Region.")
     assert "North" not in [m.text for m in places.mentions]
+
+
+# ---------------------------------------------------------------------------------------------- event's place
+# The rules below choose, among a sentence's places, where its event happened (`for_event` with
+# `attached_only`, as the event-location evaluation asks).
+
+
+def attached_scene(places: DocumentPlaces, trigger: str) -> PlaceMention | None:
+    """The place `for_event` picks for `trigger` among the places the parse attaches to it."""
+    token = next(t for t in places.doc if t.text == trigger)
+    return places.for_event(token.sent, token, resolved_only=False, attached_only=True)
+
+
+def test_a_place_modifying_a_site_is_the_scene_but_one_modifying_a_group_is_not() -> None:
+    picked = attached_scene(places_of("Gunmen shot a trader outside his Kisumu home on Friday."), "shot")
+    assert picked is not None and picked.text == "Kisumu"
+    assert attached_scene(places_of("Seville fans were attacked by rioters."), "attacked") is None
+
+
+def test_a_country_owning_the_phrase_after_in_is_the_scene() -> None:
+    picked = attached_scene(places_of("Hundreds of people were killed in Sudan's war last year."), "killed")
+    assert picked is not None and picked.text == "Sudan"
+
+
+def test_a_place_under_a_source_or_a_cause_is_not_the_scene() -> None:
+    places = places_of("A man was shot dead, according to police sources in Kampala.")
+    assert attached_scene(places, "shot") is None
+    assert attached_scene(places_of("Students protested against the raid in Mosul."), "protested") is None
+
+
+def test_the_name_of_the_capital_in_apposition_is_the_scene() -> None:
+    picked = attached_scene(places_of("Protesters marched in the capital, Nairobi, on Monday."), "marched")
+    assert picked is not None and picked.text == "Nairobi"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "inner"),
+    [
+        ("Dozens were killed in Syria's Idlib province on Friday.", "killed", "Idlib"),
+        ("A car bomb exploded in Sadr City in eastern Baghdad on Friday.", "exploded", "Sadr City"),
+        ("Rebels shelled Jumla village in Afrin countryside on Tuesday.", "shelled", "Jumla"),
+    ],
+)
+def test_the_inner_of_two_nested_places_is_the_scene(text: str, trigger: str, inner: str) -> None:
+    places = places_of(text)
+    picked = attached_scene(places, trigger)
+    assert picked is not None and picked.text == inner
+    assert scene(places, trigger) is picked  # the pipeline's own choice agrees
+
+
+def test_an_acled_city_dash_district_is_one_name_not_a_container() -> None:
+    places = places_of(
+        "On 2 March 2022, in Recife - Boa Viagem (Pernambuco), residents protested against the closure."
+    )
+    assert not places._contains(mention(places, "Recife"), mention(places, "Boa Viagem"))
+    picked = scene(places, "protested")
+    assert picked is not None and picked.text == "Recife"
+
+
+def test_a_dateline_is_where_the_report_was_filed_not_the_scene() -> None:
+    places = places_of("NAIROBI -- Police shot dead two protesters outside parliament on Tuesday.")
+    assert places._dateline(mention(places, "NAIROBI"))
+    assert attached_scene(places, "shot") is None
+    places = places_of("Police shot dead two protesters in Nairobi: the capital was calm later.")
+    assert not places._dateline(mention(places, "Nairobi"))
+    picked = attached_scene(places, "shot")
+    assert picked is not None and picked.text == "Nairobi"
+
+
+def test_a_country_after_a_persons_name_is_where_the_person_is_from() -> None:
+    places = places_of("Maria Sanchez, of Peru, was shot dead in Quito on Sunday.")
+    assert places._not_a_scene(mention(places, "Peru"))
+    picked = attached_scene(places, "shot")
+    assert picked is not None and picked.text == "Quito"
+    assert attached_scene(places_of("Maria Sanchez of Peru was shot dead on Sunday."), "shot") is None
+
+
+def test_a_number_is_never_a_place() -> None:
+    places = places_of("One in four houses was destroyed in the storm, and three in Goma.")
+    assert [m.text for m in places.mentions] == ["Goma"]
+
+
+def test_every_conjoined_subject_is_the_actor_not_the_scene() -> None:
+    places = places_of("Twenty people were killed as the United States and Britain weighed new sanctions.")
+    assert places._not_a_scene(mention(places, "Britain"))
+    assert attached_scene(places, "killed") is None
+
+
+def test_a_name_ending_in_a_site_word_is_a_place_and_names_inside_it_are_read() -> None:
+    places = places_of("Gunmen killed three guards at the Kivu Museum in Goma on Sunday.")
+    picked = attached_scene(places, "killed")
+    assert picked is not None and picked.text.endswith("Kivu Museum")
+    places = places_of("Protesters gathered outside the French Embassy on Sunday.")
+    picked = attached_scene(places, "gathered")
+    assert picked is not None and picked.text.endswith("French Embassy")
+    embedded = [m for m in places.mentions if m.anchor_only]
+    assert [m.place.iso3 for m in embedded if m.place] == ["FRA"]  # the country inside the site's name
+
+
+def test_a_name_in_apposition_to_the_capital_is_a_place_whatever_the_ner_said() -> None:
+    from eventwire.nlp import _names_a_place_noun, load_pipeline
+
+    text = "A soldier was shot dead outside the regional capital, Nalchik, and two others were wounded."
+    nlp = load_pipeline(Settings())
+    with nlp.select_pipes(disable=["eventwire_place_fixer"]):
+        raw = nlp(text)
+    name = next(t for t in raw if t.text == "Nalchik")
+    assert _names_a_place_noun(raw, name.i, name.i + 1, Gazetteer.default())
+    assert not _names_a_place_noun(raw, 1, 2, Gazetteer.default())  # "soldier": no apposition
+    picked = attached_scene(places_of(text), "shot")
+    assert picked is not None and picked.text == "Nalchik"
+
+
+def test_a_place_in_a_while_clause_of_its_own_is_not_the_scene() -> None:
+    places = places_of("Hundreds of students marched on Monday, while a small rally took place in Kampala.")
+    assert attached_scene(places, "marched") is None
+    places = places_of("A trader was shot as he left a cafe in Quito.")  # "as": the same happening
+    picked = attached_scene(places, "shot")
+    assert picked is not None and picked.text == "Quito"

@@ -311,9 +311,12 @@ def read_event_location(path: str | Path, limit: int | None = None) -> list[dict
 
 
 def gold_location_spans(record: dict[str, Any]) -> list[tuple[int, int]]:
-    """(start, end) of every LOCATION span. Some spans carry a `text` that their offsets do not cover
-    (start == end): those are located by their text, the occurrence nearest the stated start."""
+    """(start, end) of every LOCATION span. Some spans carry a `text` that their offsets do not cover:
+    in those the annotation tool wrote token indices into `start`/`end`, so the span is read off the
+    record's tokens (`token_start`..`token_end`, inclusive) when they spell the stated text. Failing
+    that, the span is located by its text, the occurrence nearest the stated start."""
     text = record.get("text") or ""
+    tokens = record.get("tokens") or []
     out = []
     for span in record.get("spans") or []:
         if span.get("label") != "LOCATION":
@@ -321,14 +324,30 @@ def gold_location_spans(record: dict[str, Any]) -> list[tuple[int, int]]:
         start, end = int(span["start"]), int(span["end"])
         said = span.get("text")
         if said and text[start:end] != said:
-            hits = [m.start() for m in re.finditer(re.escape(said), text)]
-            if not hits:
-                continue
-            start = min(hits, key=lambda h: abs(h - start))
-            end = start + len(said)
+            by_tokens = _token_span(text, tokens, span)
+            if by_tokens is not None and text[by_tokens[0] : by_tokens[1]].strip() == said.strip():
+                start, end = by_tokens
+            else:
+                hits = [m.start() for m in re.finditer(re.escape(said), text)]
+                if not hits:
+                    continue
+                start = min(hits, key=lambda h: abs(h - start))
+                end = start + len(said)
         if end > start:
             out.append((start, end))
     return out
+
+
+def _token_span(text: str, tokens: list[dict[str, Any]], span: dict[str, Any]) -> tuple[int, int] | None:
+    """Character offsets of a span's `token_start`..`token_end` (inclusive), or None when the record's
+    tokens cannot give them (no token indices, or indices outside the token list or the text)."""
+    first, last = span.get("token_start"), span.get("token_end")
+    if not isinstance(first, int) or not isinstance(last, int) or not 0 <= first <= last < len(tokens):
+        return None
+    start, end = tokens[first].get("start"), tokens[last].get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
+        return None
+    return start, end
 
 
 def score_event_location(
@@ -351,8 +370,10 @@ def score_event_location(
 def extract_event_location(pipeline: Any, record: dict[str, Any]) -> tuple[int, int] | None:
     """Our location span for a sentence's event: the record marks the event's word (its VERB span), and
     the task is to choose where that event happened among the sentence's places, so the place reader runs
-    on the sentence and `DocumentPlaces.for_event` chooses for that word. A record without a VERB span
-    falls back to the first extracted event's `evidence["location"]`. None means "no location"."""
+    on the sentence and `DocumentPlaces.for_event` chooses for that word. Ingest cleans the text (runs of
+    spaces collapse), so the VERB offset is carried into the cleaned text and the chosen span back by an
+    alignment of the two. A record without a VERB span falls back to the first extracted event's
+    `evidence["location"]`. None means "no location"."""
     from .ingest import read_bytes
     from .pipeline import COMPONENTS, Analysis
 
@@ -362,7 +383,7 @@ def extract_event_location(pipeline: Any, record: dict[str, Any]) -> tuple[int, 
     except InputError:
         return None
     verb = next((s for s in record.get("spans") or [] if s.get("label") == "VERB"), None)
-    if verb is None or doc.text != text:
+    if verb is None:
         result = pipeline.extract(doc)
         if not result.events or "location" not in result.events[0].evidence:
             return None
@@ -376,13 +397,34 @@ def extract_event_location(pipeline: Any, record: dict[str, Any]) -> tuple[int, 
     for step in ("nlp", "actors", "places"):
         COMPONENTS[step](analysis)
     assert analysis.doc is not None and analysis.places is not None
-    token = next((t for t in analysis.doc if t.idx <= int(verb["start"]) < t.idx + len(t.text)), None)
+    to_doc, to_record = align_offsets(text, doc.text), align_offsets(doc.text, text)
+    at = to_doc(int(verb["start"]))
+    token = next((t for t in analysis.doc if t.idx <= at < t.idx + len(t.text)), None)
     if token is None:
         return None
     chosen = analysis.places.for_event(token.sent, token, resolved_only=False, attached_only=True)
     if chosen is None:
         return None
-    return chosen.start, chosen.end
+    start, end = to_record(chosen.start), to_record(chosen.end - 1) + 1
+    return (start, end) if end > start else None
+
+
+def align_offsets(source: str, target: str) -> Callable[[int], int]:
+    """A map from character offsets of `source` to those of `target`, a lightly edited copy of it (runs of
+    spaces collapsed, ends trimmed): a character both keep maps to its copy; one the edit dropped maps to
+    the next kept character (or the end of `target`)."""
+    if source == target:
+        return lambda i: i
+    import difflib
+
+    table = [len(target)] * (len(source) + 1)
+    for a, b, size in difflib.SequenceMatcher(None, source, target, autojunk=False).get_matching_blocks():
+        for k in range(size):
+            table[a + k] = b + k
+    for i in range(len(source) - 1, -1, -1):  # dropped characters take the next kept one's place
+        if table[i] == len(target) and table[i + 1] < len(target):
+            table[i] = table[i + 1]
+    return lambda i: table[min(max(i, 0), len(source))]
 
 
 # ------------------------------------------------------------------------------------------ geoparsing

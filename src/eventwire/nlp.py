@@ -272,6 +272,24 @@ def not_places() -> frozenset[str]:
     return _MONTHS_AND_DAYS | frozenset(w for w, *_ in rows("not_places.txt"))
 
 
+def _names_a_place_noun(doc: Doc, start: int, end: int, gazetteer) -> bool:
+    """A name in apposition to a place noun ("the regional capital, Grozny", "the town, Knin,") that the
+    gazetteer knows by that very name: the apposition says what the noun is called."""
+    root = doc[start:end].root
+    head = root.head
+    return (
+        root.dep_ == "appos"
+        and (head.lower_ in PLACE_NOUNS or head.lower_ == "capital")
+        and _exact_known(gazetteer, doc[start:end].text)
+    )
+
+
+@lru_cache(maxsize=1)
+def facility_words() -> frozenset[str]:
+    """Last words that make a name a site ("Museum", "Palace", "Valley"): data/facility_words.txt."""
+    return frozenset(w for w, *_ in rows("facility_words.txt"))
+
+
 def _alone_in_brackets(doc: Doc, start: int, end: int, gazetteer) -> bool:
     """ "the Gangwon Provincial Office (Chuncheon)", "Hansol Papertech (Daechi-ri, Damyang)": ACLED puts the
     town after an office or a firm in brackets; the gazetteer must know it as a province, a district or a
@@ -422,6 +440,14 @@ def place_fixer(doc: Doc) -> Doc:
             # name of a place is written with a capital
             changed = True
             continue
+        if all(t.like_num for t in doc[start:end]):
+            # "killed in three bombings", "one in four children": a number, never a place (though GeoNames
+            # knows a town "Four"); a number labelled a place is dropped, any other kept as it is
+            if label in _PLACE_LABELS:
+                changed = True
+            else:
+                spans.append(ent)
+            continue
         if (
             label in _PLACE_LABELS
             and _acronym_being_defined(doc, start, end)
@@ -458,6 +484,10 @@ def place_fixer(doc: Doc) -> Doc:
         if ent.ent_id_ == "actor" or dictionary.lookup(text) is not None or dictionary.country(text):
             spans.append(ent)
             continue
+        if label in _MISREAD_LABELS and label != "CARDINAL" and doc[end - 1].text in facility_words():
+            spans.append(Span(doc, start, end, label="FAC"))  # "the Bardo Museum" read as a person
+            changed = True
+            continue
         if label in _MISREAD_LABELS:
             before = doc[max(start - 2, 0) : start]
             prev_words = {t.lower_ for t in before}
@@ -474,6 +504,7 @@ def place_fixer(doc: Doc) -> Doc:
                 # kept above
                 or (label in ("NORP", "PERSON") and _known_after_preposition(doc, start, end, gazetteer))
                 or _alone_in_brackets(doc, start, end, gazetteer)  # "Convention Center (Daejeon - Yuseong)"
+                or _names_a_place_noun(doc, start, end, gazetteer)  # "the regional capital, Grozny"
                 or (label != "NORP" and _taken_or_struck(doc, start, end, gazetteer))
                 or (len(before) == 2 and before[-1].lower_ == "of" and before[0].lower_ in PLACE_NOUNS)
                 or (

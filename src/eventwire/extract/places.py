@@ -25,11 +25,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from ..datafiles import rows
 from ..model import Evidence, Place
-from ..nlp import doc_text
+from ..nlp import doc_text, facility_words
 from ..resolve.dictionary import ActorDictionary
 from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, normalize_name, offset_point
 
@@ -268,13 +270,21 @@ class DocumentPlaces:
         "Russian officials", "Air Zimbabwe", "Toronto Police", "EU leaders". They locate what the text
         talks about (a geoparser reports them) but say nothing of where an event happened, so they come
         after the focus vote and are marked as references."""
-        taken = [(m.start, m.end) for m in self.mentions]
+        # a site's name the gazetteer cannot place ("the British Embassy") is searched like an organisation's
+        sites = {
+            (e.start_char, e.end_char)
+            for e in self.doc.ents
+            if e.label_ == "FAC" and e[-1].text in facility_words()
+        }
+        unplaced = {(m.start, m.end) for m in self.mentions if m.place is None and (m.start, m.end) in sites}
+        taken = [(m.start, m.end) for m in self.mentions if (m.start, m.end) not in unplaced]
         added: list[PlaceMention] = []
         for ent in self.doc.ents:
             if (
                 ent.label_ in PLACE_LABELS
                 and self.dictionary.lookup(ent.text) is None
                 and not self._demonym(ent.text)
+                and (ent.start_char, ent.end_char) not in unplaced
             ):
                 continue  # read as a place already
             if ent.label_ not in _EMBEDDING_LABELS or any(
@@ -784,9 +794,67 @@ class DocumentPlaces:
                 s += 0.75  # "On 25 January, in Chilpancingo, students of a school in Ayotzinapa marched"
             if self._in_subject(m, trigger):
                 s -= 1.0  # "students of the school in Ayotzinapa marched": who acted, not where
+            if any(self._contains(m, other) for other in candidates if other is not m):
+                s -= 2.0  # "Sadr city in eastern Baghdad", "Syria's Aleppo province": the inner place
             return s
 
         return max(candidates, key=score)
+
+    def _contains(self, outer: PlaceMention, inner: PlaceMention) -> bool:
+        """Whether the text puts `inner` inside `outer`: "Jumla village in Afrin", "Khanasir town in the
+        southern countryside of Aleppo", "the Ghat area of Doda district" (the outer place after "in", or
+        after "of" when a level word or a country says it is the larger unit), or "Syria's Aleppo
+        province", "the Baghdad neighbourhood of Al-Bayaa", "the Belarus capital Minsk" (the outer place
+        modifies the phrase that holds the inner one)."""
+        text = doc_text(self.doc)
+        if (
+            outer.place is not None
+            and inner.place is not None
+            and outer.place.feature not in ("country", "admin1")
+            and outer.place.latitude is not None
+            and inner.place.latitude is not None
+            and haversine_km(
+                outer.place.latitude, outer.place.longitude, inner.place.latitude, inner.place.longitude
+            )  # type: ignore[arg-type]
+            > _NEAR_UNIT_KM
+        ):
+            return False  # the gazetteer put the inner name far from the town: a namesake, the town is surer
+        if text[min(outer.end, inner.end) : max(outer.start, inner.start)].strip() == "-":
+            return False  # ACLED's "Sao Paulo - South Zone": one name of the city and its district
+        if inner.end <= outer.start:
+            gap = _CONTAINER_GAP.fullmatch(text[inner.end : outer.start])
+            if gap is not None:
+                if gap.group("prep").lower() == "in":
+                    return True
+                larger = outer.place is not None and outer.place.feature in ("country", "admin1")
+                return larger or _REGION_AFTER.match(text[outer.end : outer.end + 30]) is not None
+        if outer.end <= inner.start:
+            outer_span = self.doc.char_span(outer.start, outer.end, alignment_mode="expand")
+            inner_span = self.doc.char_span(inner.start, inner.end, alignment_mode="expand")
+            if outer_span is None or inner_span is None:
+                return False
+            tok = outer_span.root
+            possessive = tok.dep_ == "poss"
+            for _ in range(4):
+                if tok.dep_ not in ("compound", "poss", "nmod", "amod") or tok.head.i == tok.i:
+                    break
+                tok = tok.head
+            if tok.i in range(outer_span.start, outer_span.end):
+                return False
+            if tok.i in range(inner_span.start, inner_span.end):
+                return True  # "the Belarus capital Minsk", "Jerusalem's Old City"
+            if not possessive and not _scene_noun(tok) and tok.lower_ not in _PLACE_HEADS:
+                return False  # "the Tuwaitha plant outside Baghdad": no part of Tuwaitha is named
+            # the inner place names the part the outer one modifies: "neighbourhood of Al-Bayaa",
+            # "Syria's Aleppo province" (not a place near it: "Albuhrat neighborhood near Fallujah")
+            up = inner_span.root
+            for _ in range(4):
+                if up.head.i == tok.i:
+                    return up.dep_ in _NAMING_DEPS or (up.dep_ == "prep" and up.lower_ == "of")
+                if not (up.dep_ in _NAMING_DEPS or (up.dep_ == "pobj" and up.head.lower_ == "of")):
+                    return False
+                up = up.head
+        return False
 
     def _in_subject(self, m: PlaceMention, trigger: Token) -> bool:
         """Whether the place sits inside the trigger's subject phrase, below its head noun ("residents of
@@ -808,6 +876,8 @@ class DocumentPlaces:
         aside of its own: "was shot in an ambush north of Karbala" yes; "Kupczyk, an officer in the Baltic
         Sea port, was shot" no (an apposition); "the killing spree at Srebrenica" for "were captured" no.
         A place whose clause governs the event's word ("In Samarra, a merchant was killed") counts too."""
+        if self._dateline(m):
+            return False  # "KABUL -- Gunmen shot ...": where the report was filed, outside the sentence
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             return True
@@ -815,6 +885,13 @@ class DocumentPlaces:
         for _ in range(12):
             if tok.i == trigger.i:
                 return True
+            if tok.dep_ in ("prep", "agent") and tok.lower_ in not_scene_prepositions():
+                return False  # "according to sources in X", "protested against the raid on X"
+            if tok.dep_ == "advcl" and _separate_clause(tok):
+                return False  # "..., while a protest took place outside the Green Zone"
+            if tok.dep_ == "appos" and (_scene_noun(tok.head) or tok.head.lower_ in _PLACE_HEADS):
+                tok = tok.head  # "in the capital, Baku": the name is the place noun it explains
+                continue
             if tok.dep_ in _ASIDE_DEPS or tok.head.i == tok.i:
                 break
             tok = tok.head
@@ -832,9 +909,22 @@ class DocumentPlaces:
             up = up.head
         return False
 
+    def _dateline(self, m: PlaceMention) -> bool:
+        """Whether the place is a dateline's: written in capitals at the head of its paragraph, after at
+        most a capitalised slug, and followed by a dash or a colon ("MEXICO CITY -- ", "GAZA, Palestine:")."""
+        text = doc_text(self.doc)
+        line_start = text.rfind("\n", 0, m.start) + 1
+        head = text[line_start : m.start]
+        return (
+            m.text.isupper()
+            and not any(c.islower() for c in head)
+            and _DATELINE_AFTER.match(text[m.end : m.end + 40]) is not None
+        )
+
     def _not_a_scene(self, m: PlaceMention) -> bool:
-        """A place named as an origin ("a driver from Abidjan"), as a modifier of a noun ("Seville fans",
-        "Mexico's army", "U.S. forces") or as the subject acting ("Eritrea captured Badme")."""
+        """A place named as an origin ("a driver from Abidjan", "Ana Ruiz of Peru"), as a modifier of a noun
+        ("Seville fans", "Mexico's army", "U.S. forces") or as the subject acting ("Eritrea captured Badme"),
+        with each conjoined subject ("the US and Britain weighed")."""
         before = doc_text(self.doc)[max(0, m.start - 12) : m.start].lower()
         if re.search(r"\bfrom\s+(?:the\s+)?$", before):
             return True
@@ -843,6 +933,11 @@ class DocumentPlaces:
             return False
         root = span.root
         head = root.head
+        before_of = self.doc[head.i - 1] if head.i > 0 else head
+        if before_of.text == "," and head.i > 1:
+            before_of = self.doc[head.i - 2]
+        if root.dep_ == "pobj" and head.lower_ == "of" and before_of.ent_type_ == "PERSON":
+            return True  # "Steve Omischl of Canada", "Ana Ruiz, of Peru": where a person is from
         if (
             root.dep_ in ("compound", "amod", "poss", "nmod")
             and head.i >= span.end
@@ -852,8 +947,15 @@ class DocumentPlaces:
             next_word = re.match(r"\s*(?:sub-?)?(\w+)", doc_text(self.doc)[m.end : m.end + 30])
             if next_word is not None and next_word.group(1).lower() in _PLACE_HEADS:
                 return False
+            if _scene_noun(head):
+                return False  # "the Baghdad headquarters", "Grozny's streets": a site of the place
+            if root.dep_ == "poss" and head.dep_ == "pobj" and head.head.lower_ in _SCENE_WORDS:
+                return False  # "killed in Syria's conflict": the phrase after "in" is where
             return head.lower_ not in _PLACE_HEADS and head.ent_type_ not in ("GPE", "LOC", "FAC")
-        return root.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")
+        first = root
+        while first.dep_ == "conj" and first.head.i != first.i and first.head.pos_ in ("PROPN", "NOUN"):
+            first = first.head  # "the United States and Britain weighed": each conjunct is a subject
+        return first.dep_ == "nsubj" and first.head.pos_ in ("VERB", "AUX")
 
     def main_place(self) -> PlaceMention | None:
         """The document's most named specific place: the fallback for events whose sentence names none.
@@ -883,6 +985,21 @@ _REFERENCE_GAP = re.compile(
     r"|settlement|base|hamlet)\s*)?[\s,]*"
 )
 
+# What stands between a place and the larger place holding it: "Jumla village in Afrin", "Tel Birak, in",
+# "Khanasir town in the southern countryside of", "the Ghat area of" (lower-case words only: no name, no
+# clause of its own between them).
+_CONTAINER_GAP = re.compile(
+    r"(?:\s+(?:villages?|towns?|city|district|area|neighbou?rhood|camp|quarter|suburb|school|base|square))?"
+    r"\s*,?\s*(?P<prep>in|of)\s+(?:the\s+)?(?:[a-z][\w'-]*\s+){0,3}",
+)
+
+# What follows a dateline's place: an optional ", Country", then its dash or colon.
+_DATELINE_AFTER = re.compile(r"\s*(?:,\s*[A-Za-z][\w .]{0,30}?)?\s*(?:--|—|–|:)")
+
+# How a name hangs from the noun of the part it names: "Aleppo province". (Not an apposition: in "Kan Hpyu
+# village, Wetlet township" the township is another, larger unit.)
+_NAMING_DEPS = frozenset(("compound", "nmod", "amod"))
+
 # Dependencies that open an aside or a clause of its own: a place under one is not the event's.
 _ASIDE_DEPS = frozenset(("appos", "relcl", "acl", "ccomp", "parataxis"))
 
@@ -909,6 +1026,39 @@ _PLACE_HEADS = frozenset(
      "port", "base", "coast", "desert", "valley", "mountains", "island", "islands", "strip", "bank", "sea",
      "river")
 )  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def scene_nouns() -> frozenset[str]:
+    """Sites and parts of a place (data/scene_nouns.txt): a place name modifying one is still a scene."""
+    return frozenset(word for word, *_ in rows("scene_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def not_scene_prepositions() -> frozenset[str]:
+    """Prepositions whose phrase names no scene of the event (data/not_scene_prepositions.txt)."""
+    return frozenset(word for word, *_ in rows("not_scene_prepositions.txt"))
+
+
+@lru_cache(maxsize=1)
+def separate_clause_marks() -> frozenset[str]:
+    """Conjunctions of a clause about another happening (data/separate_clause_marks.txt)."""
+    return frozenset(word for word, *_ in rows("separate_clause_marks.txt"))
+
+
+def _separate_clause(verb: Token) -> bool:
+    """Whether the adverbial clause headed by `verb` tells of another happening: opened by "while", "as"
+    ... and with a subject of its own."""
+    children = list(verb.children)
+    return any(c.dep_ == "mark" and c.lower_ in separate_clause_marks() for c in children) and any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in children
+    )
+
+
+def _scene_noun(tok: Token) -> bool:
+    """Whether `tok` names a site or a part of a place, as written or by its lemma ("streets")."""
+    words = scene_nouns()
+    return tok.lower_ in words or tok.lemma_.lower() in words
 
 
 # What stands between a place and the province that holds it: "Nawa city in Daraa", "Saida town, in".
