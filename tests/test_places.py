@@ -637,3 +637,17 @@ def test_a_place_in_a_while_clause_of_its_own_is_not_the_scene() -> None:
     places = places_of("A trader was shot as he left a cafe in Quito.")  # "as": the same happening
     picked = attached_scene(places, "shot")
     assert picked is not None and picked.text == "Quito"
+
+
+def test_a_square_in_a_city_stands_on_the_city_not_on_a_namesake_town() -> None:
+    places = places_of("On 17 February 2022, farmers gathered in Monforte square in Milano to protest.")
+    milan = mention(places, "Milano").place
+    square = mention(places, "Monforte").place
+    assert milan is not None and square is not None and milan.iso3 == "ITA"
+    assert haversine_km(square.latitude, square.longitude, milan.latitude, milan.longitude) < 1
+    # a town in a province keeps its own point, even far from the province's
+    places = places_of(
+        "On 20 April 2022, soldiers detained four men in Markada town in Al Hasakeh countryside."
+    )
+    town = mention(places, "Markada").place
+    assert town is not None and town.name == "Markada" and town.geo_precision == 1

@@ -182,7 +182,7 @@ class DocumentPlaces:
         parts = {
             a.start_char
             for a, b in zip(ents, ents[1:], strict=False)
-            if _PART_OF_GAP.fullmatch(text[a.end_char : b.start_char])
+            if _part_of_gap().fullmatch(text[a.end_char : b.start_char])
         }
         for ent in ents:
             if (
@@ -658,8 +658,11 @@ class DocumentPlaces:
             return False
         other = self.mentions[i + 1]
         gap = text[m.end : other.start]
-        if other.place is None or other.place.latitude is None or not _PART_OF_GAP.fullmatch(gap):
+        part_of = _part_of_gap().fullmatch(gap)
+        if other.place is None or other.place.latitude is None or part_of is None:
             return False
+        if part_of.group("site") and other.place.feature != "city":
+            return False  # "the school in Raqqa province": a site is placed by its town, not a province
         km = haversine_km(m.place.latitude, m.place.longitude, other.place.latitude, other.place.longitude)
         return km > _NEAR_UNIT_KM
 
@@ -1106,15 +1109,24 @@ _OPENING_PLACE = re.compile(r"(?:[^,.;]{0,45},\s*){0,2}in\s+(?:the\s+)?", re.I)
 # How far from a named province's or district's point a town of the name may lie and still be taken as
 # inside it when GeoNames files it under another unit.
 _NEAR_UNIT_KM = 60.0
-# "X neighbourhood of Y", "X area in Y": the words that put a part inside a place.
-_PART_OF_GAP = re.compile(
-    r"\s+(?:neighbou?rhood|area|district|quarter|suburb|locality|community|sector|borough|ward|colonia"
-    r"|village|hamlet)\s+(?:of|in)\s+(?:the\s+)?"
-    # "Khaneh village in the eastern countryside of Ain al Arab"
-    r"(?:(?:(?:north|south|east|west)(?:ern)?|rural)\s+)?(?:(?:countryside|outskirts|suburbs)\s+of\s+)?"
-    r"(?:(?:al|as|ash|an|ar|ad|at|az|el)[\s-])?",  # an Arabic article the NER left out: "of As Samawah"
-    re.I,
-)
+
+
+@lru_cache(maxsize=1)
+def _part_of_gap() -> re.Pattern[str]:
+    """What stands between a part and the place it is part of: "the Mount Hope neighborhood of", "Khaneh
+    village in the eastern countryside of", "Monforte square in" (group `site`: a site of a town,
+    data/city_sites.txt)."""
+    sites = sorted((w for w, *_ in rows("city_sites.txt")), key=len, reverse=True)
+    return re.compile(
+        r"\s+(?:neighbou?rhood|area|district|quarter|suburb|locality|community|sector|borough|ward|colonia"
+        r"|village|hamlet|(?P<site>" + "|".join(re.escape(w) for w in sites) + r"))\s+(?:of|in)\s+(?:the\s+)?"
+        # "Khaneh village in the eastern countryside of Ain al Arab"
+        r"(?:(?:(?:north|south|east|west)(?:ern)?|rural)\s+)?(?:(?:countryside|outskirts|suburbs)\s+of\s+)?"
+        r"(?:(?:al|as|ash|an|ar|ad|at|az|el)[\s-])?",  # an Arabic article the NER left out: "of As Samawah"
+        re.I,
+    )
+
+
 # A city this big is known by its name alone: no namesake province abroad relocates it.
 _BIG_CITY = 500_000
 
