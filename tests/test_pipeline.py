@@ -640,3 +640,21 @@ def test_who_staged_a_protest_is_its_actor() -> None:
         )
     )
     assert ev.actor1 == "Protesters (India)" and "DMK" in (ev.assoc_actor_1 or "")
+
+
+def test_migrants_are_civilians_of_their_own_nationality_or_international() -> None:
+    def victims(text: str) -> str | None:
+        return only_event(extract_text(text, published="2022-05-03")).actor2
+
+    assert victims("On 2 May 2022, gunmen abducted 12 migrants near Reynosa, Tamaulipas.") == (
+        "Civilians (International)"
+    )
+    assert victims("On 2 May 2022, gunmen abducted 12 Haitian migrants near Reynosa, Tamaulipas.") == (
+        "Civilians (Haiti)"
+    )
+    assert victims(
+        "On 2 May 2022, gunmen abducted 12 migrants from Cuba, Haiti and Honduras near Reynosa, Tamaulipas."
+    ) == ("Civilians (International)")
+    assert victims("On 2 May 2022, a mob beat a Venezuelan citizen in Cucuta, Norte de Santander.") == (
+        "Civilians (Venezuela)"
+    )

@@ -578,6 +578,11 @@ class DocumentActors:
                     kind = mod_kind
         if kind == "civilian_vehicle":
             kind = "civilians"  # "ambushed a truck carrying passengers", "shot at a bus": its passengers
+        if kind == "migrants":
+            # "Haitian migrants": Civilians (Haiti); migrants of no (or many) stated nationality are
+            # ACLED's international civilians, not citizens of the country they were crossing
+            countries = self._modifier_countries(head)
+            return self.generic("civilians", countries[0] if len(countries) == 1 else None, ev)
         modifiers = {t.lower_ for t in head.lefts}
         if modifiers & ARMED_MODIFIERS and kind in (None, "civilians", "armed_backref", "org_backref"):
             kind = "unidentified_armed_group"  # "two armed individuals", "hooded men", "unknown militants"
@@ -656,13 +661,23 @@ class DocumentActors:
         return None
 
     def _modifier_country(self, head: Token) -> str | None:
+        """The country a nationality word or a "from/of" phrase gives the noun: "Iraqi soldiers"."""
+        countries = self._modifier_countries(head, first_only=True)
+        return countries[0] if countries else None
+
+    def _modifier_countries(self, head: Token, first_only: bool = False) -> list[str]:
+        """Every country the noun's modifiers name: "migrants from Cuba, Honduras and Haiti"."""
+        found: list[str] = []
         for tok in head.subtree:
-            if tok.i >= head.i + 1 and tok.dep_ not in ("prep", "pobj"):
+            after = ("prep", "pobj") if first_only else ("prep", "pobj", "conj")
+            if tok.i >= head.i + 1 and tok.dep_ not in after:
                 continue
             country = self.dictionary.country(tok.text) if tok.ent_type_ in ("NORP", "GPE") else None
-            if country is not None:
-                return country.iso3
-        return None
+            if country is not None and country.iso3 not in found:
+                found.append(country.iso3)
+                if first_only:
+                    break
+        return found
 
     def generic(self, kind: str, iso3: str | None, evidence: Evidence, branch: str | None = None) -> Resolved:
         """ACLED's generic actor of `kind` for country `iso3`; a state force's `branch` ("Air Force") is
