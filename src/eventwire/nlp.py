@@ -416,6 +416,40 @@ def _comma_admin_inside(doc: Doc, start: int, end: int) -> bool:
     return _is_admin_name(Gazetteer.default(), " ".join(t.text for t in words))
 
 
+# What follows a dateline's town: a dash ("MANSFIELD -- The mayor", "FALLS VILLAGE—The board") or a comma
+# before a state ("CHARLESTON, W.Va. --").
+_DATELINE_AFTER = re.compile(r"^\s*(?:-{1,3}\s|—|–|,\s*[A-Z])")
+
+
+def _capital_datelines(doc: Doc, gazetteer, taken: set[int]) -> list[Span]:
+    """Datelines in capitals that open a paragraph or a sentence ("MANSFIELD -- The mayor said", "COLUMBIA
+    --- Gov. Sanford"): the NER rarely tags a name in capitals, and the gazetteer must know it by that very
+    name as a province, a district or a town of 1,000 people."""
+    out: list[Span] = []
+    text = doc_text(doc)
+    for i, tok in enumerate(doc):
+        if i in taken or not (tok.is_alpha and tok.is_upper and len(tok.text) >= 3):
+            continue
+        opens = (
+            i == 0
+            or tok.is_sent_start
+            or doc[i - 1].text in (".", "!", "?")
+            or "\n" in doc[i - 1].text_with_ws
+        )
+        if not opens:
+            continue
+        end = i + 1
+        while end < len(doc) and end - i < 3 and doc[end].is_alpha and doc[end].is_upper and end not in taken:
+            end += 1
+        last = doc[end - 1]
+        if not _DATELINE_AFTER.match(text[last.idx + len(last.text) : last.idx + len(last.text) + 8]):
+            continue
+        name = doc[i:end].text.title()
+        if _exact_known(gazetteer, name):
+            out.append(Span(doc, i, end, label="GPE"))
+    return out
+
+
 @Language.component("eventwire_place_fixer")
 def place_fixer(doc: Doc) -> Doc:
     """Relabel entities that the context shows to be places, trim what the NER swallowed after a name, join
@@ -443,6 +477,14 @@ def place_fixer(doc: Doc) -> Doc:
         if all(t.like_num for t in doc[start:end]):
             # "killed in three bombings", "one in four children": a number, never a place (though GeoNames
             # knows a town "Four"); a number labelled a place is dropped, any other kept as it is
+            if label in _PLACE_LABELS:
+                changed = True
+            else:
+                spans.append(ent)
+            continue
+        if text.islower() and all(t.is_stop or t.like_num for t in doc[start:end]):
+            # "at one time": a lower-case number or function word is no place's name, whatever the NER
+            # says or a town of that name ("One" in Italy) suggests
             if label in _PLACE_LABELS:
                 changed = True
             else:
@@ -528,6 +570,10 @@ def place_fixer(doc: Doc) -> Doc:
         spans.append(ent)
     # names the NER missed altogether, placed by an admin bracket, a place noun or "coded to"
     taken = {i for sp in spans for i in range(sp.start, sp.end)}
+    for span in _capital_datelines(doc, gazetteer, taken):
+        spans.append(span)
+        taken.update(range(span.start, span.end))
+        changed = True
     i = 0
     while i < len(doc):
         if i in taken or not _name_token(doc[i]) or doc[i].is_stop:

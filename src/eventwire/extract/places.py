@@ -31,9 +31,12 @@ from spacy.tokens import Doc, Span, Token
 
 from ..datafiles import rows
 from ..model import Evidence, Place
-from ..nlp import doc_text, facility_words
+from ..nlp import doc_text, facility_words, not_places
 from ..resolve.dictionary import ActorDictionary
 from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, normalize_name, offset_point
+from .region import COUNTY as _COUNTY_IN_TEXT
+from .region import HomeRegion, capital_first, home_region, prefer_home
+from .streets import find_streets
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _UNIT_KM = {
@@ -142,6 +145,8 @@ class DocumentPlaces:
     supported_iso3: set[str] = field(default_factory=set)  # countries the document's names point to
     contexts: dict[int, AdminContext] = field(default_factory=dict)  # by the entity's start character
     focus_from_places: bool = False  # a place of the text, not only an actor, points to the focus
+    home: HomeRegion | None = None  # the province most of the names point to (region.py)
+    named_iso3: set[str] = field(default_factory=set)  # the countries the text names outright
 
     @classmethod
     def read(
@@ -195,6 +200,12 @@ class DocumentPlaces:
             weight = 3.0 if ent.start_char < lead_end else 1.0
             slot = _slot_word(ent)
             country = dictionary.country(ent.text)
+            state = found._state_named_like_country(ent.text, country)
+            if state is not None:
+                # "Georgia": the country or the US state, as "Bayonne" below: the rest of the text decides
+                votes[state.iso3] += weight
+                votes[country.iso3] += weight  # type: ignore[union-attr]
+                continue
             if country is not None:
                 # "the invasion of Ukraine", "solidarity with Ukraine": a country named as a topic is not
                 # where the story happens;
@@ -204,7 +215,12 @@ class DocumentPlaces:
                 )
                 votes[country.iso3] += 2 * weight * (0.25 if slot in _TOPIC_WORDS or modifier else 1.0)
                 continue
-            ranked = _big_city_first(gazetteer.lookup(_clean(ent.text), limit=10))
+            abbreviated = gazetteer.abbreviation(ent.text)
+            ranked = (
+                [abbreviated]
+                if abbreviated
+                else _big_city_first(gazetteer.lookup(_clean(ent.text), limit=10))
+            )
             if not ranked:
                 continue
             best = ranked[0]
@@ -238,6 +254,8 @@ class DocumentPlaces:
         found.supported_iso3 = set(extra_iso3 or []) | set(named) | {c.iso3 for c in found.contexts.values()}
         if found.focus_iso3:
             found.supported_iso3.add(found.focus_iso3)
+        found.home = home_region(gazetteer, [(e.text, _clean(e.text)) for e in ents], doc_text(doc))
+        found.named_iso3 = set(named)
         # pass 2: resolve with the focus country and the places already placed
         anchor: tuple[float, float] | None = None
         for ent in ents:
@@ -255,11 +273,27 @@ class DocumentPlaces:
         found._place_unknown_inside_known()
         found._mark_references()
         found._add_embedded()
+        found._add_streets()
+        found._add_counties()
         if found.focus_iso3 is None:
             # nothing but names inside other names ("Hakkari Governor's office"): they still say where
             embedded = Counter(m.place.iso3 for m in found.mentions if m.place is not None and m.place.iso3)
             found.focus_iso3 = embedded.most_common(1)[0][0] if embedded else None
         return found
+
+    def _state_named_like_country(self, text: str, country: object) -> Candidate | None:
+        """The province of another country named exactly like the country `text` names ("Georgia")."""
+        if country is None:
+            return None
+        text = _clean(text)
+        return next(
+            (
+                c
+                for c in self.gazetteer.lookup(text, limit=5, features=("admin1",))
+                if c.iso3 != getattr(country, "iso3", None) and c.name.casefold() == text.casefold()
+            ),
+            None,
+        )
 
     def _demonym(self, text: str) -> bool:
         """ "Ukrainian", "Iraqis": a country's nationality word, not the country's name."""
@@ -279,6 +313,14 @@ class DocumentPlaces:
         unplaced = {(m.start, m.end) for m in self.mentions if m.place is None and (m.start, m.end) in sites}
         taken = [(m.start, m.end) for m in self.mentions if (m.start, m.end) not in unplaced]
         added: list[PlaceMention] = []
+        # one sense per discourse: "the Mansfield Police" is the Mansfield the text already placed; a whole
+        # name only when that place is in the home province ("Torrington" as an organisation or a person
+        # in a Connecticut story), as a one-word "Bell" the NER once called a place is mostly the person
+        known = {
+            m.text.casefold(): m.place
+            for m in self.mentions
+            if m.place is not None and not m.relative and not m.specific and m.place.feature != "region"
+        }
         for ent in self.doc.ents:
             if (
                 ent.label_ in PLACE_LABELS
@@ -294,11 +336,21 @@ class DocumentPlaces:
             # a person's name holds a place only as a whole, and never a country ("Jordan Peterson", "Chad")
             windows = [(ent.start, ent.end)] if ent.label_ == "PERSON" else _name_windows(ent)
             for start, end in windows:
+                if self.doc[start].lower_ == "the":
+                    continue  # "The Ohio" of "The Ohio Senate": the shorter window is the name
                 span = self.doc[start:end]
-                cand = self._embedded_candidate(span.text)
+                ev = Evidence(span.start_char, span.end_char, span.text)
+                part = ent.label_ != "PERSON" and end - start < len(ent)
+                same = known.get(_clean(span.text).casefold())
+                if same is not None and same.feature != "country" and (part or self._at_home(same)):
+                    place = dataclasses.replace(same, evidence=ev)
+                    m = PlaceMention(span.text, span.start_char, span.end_char, start, end, place, [])
+                    m.anchor_only = True
+                    added.append(m)
+                    break
+                cand = self._embedded_candidate(span.text, part)
                 if cand is None or (ent.label_ == "PERSON" and cand.feature == "country"):
                     continue
-                ev = Evidence(span.start_char, span.end_char, span.text)
                 place = cand.to_place(geo_precision=3 if cand.feature != "city" else 1, evidence=ev)
                 m = PlaceMention(span.text, span.start_char, span.end_char, start, end, place, [cand])
                 m.anchor_only = True
@@ -307,9 +359,97 @@ class DocumentPlaces:
         if added:
             self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
 
-    def _embedded_candidate(self, text: str) -> Candidate | None:
+    def _add_streets(self) -> None:
+        """Streets and numbered roads (streets.py), as references standing on the point of the nearest town
+        named before them (else after them). A mention inside a street's name ("Wichita" of "Wichita
+        Drive") is the street, not the town."""
+        text = doc_text(self.doc)
+        towns = [
+            m for m in self.mentions if m.place is not None and m.place.feature == "city" and not m.relative
+        ]
+        added: list[PlaceMention] = []
+        for start, end in find_streets(text):
+            inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+            if any(m.start < end and start < m.end for m in self.mentions if m not in inside):
+                continue  # a place already read across the street's edge
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            before = [m for m in towns if m.end <= start and m not in inside]
+            after = [m for m in towns if m.start >= end and m not in inside]
+            town = before[-1] if before else (after[0] if after else None)
+            name = text[start:end]
+            place = Place(name=name, feature="street", geo_precision=2, evidence=Evidence(start, end, name))
+            if town is not None and town.place is not None:
+                place = dataclasses.replace(
+                    town.place, name=name, feature="street", geo_precision=2, geonameid=None
+                )
+                place.evidence = Evidence(start, end, name)
+            m = PlaceMention(name, start, end, span.start, span.end, place, [])
+            m.anchor_only = True
+            added.append(m)
+            self.mentions = [x for x in self.mentions if x not in inside]
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    def _add_counties(self) -> None:
+        """Counties and parishes the NER left out or cut ("the Rapides Parish Sheriff's Office" read as
+        "Sheriff's Office"), as references, when the gazetteer places them (see `_embedded_candidate`)."""
+        added: list[PlaceMention] = []
+        for match in _COUNTY_IN_TEXT.finditer(doc_text(self.doc)):
+            start, end = match.span()
+            if any(m.start < end and start < m.end for m in self.mentions):
+                continue
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            cand = self._embedded_candidate(match.group(0), part=True) if span is not None else None
+            if span is None or cand is None or cand.feature != "admin2":
+                continue
+            place = cand.to_place(geo_precision=2, evidence=Evidence(start, end, match.group(0)))
+            m = PlaceMention(match.group(0), start, end, span.start, span.end, place, [cand])
+            m.anchor_only = True
+            added.append(m)
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    def _whole_name_anyway(self, text: str) -> bool:
+        """A province, or a town of the home province, by that very name is no prefix of a longer name but
+        the place an organisation is named after: "the Ohio Senate", "Athens Review rainfall records"."""
+        return any(
+            c.name.casefold() == text.casefold() and (c.feature == "admin1" or self._at_home(c))
+            for c in prefer_home(
+                self.gazetteer, text, self.gazetteer.lookup(text, limit=10), self.home, set()
+            )[:3]
+        )
+
+    def _home_town(self, text: str, iso3: str) -> bool:
+        """Whether the home province of another country than `iso3` has a town of 1,000 people called
+        `text` exactly: "Lebanon" (Indiana), "Palestine" (Texas) in a local story."""
+        if self.home is None or self.home.iso3 == iso3:
+            return False
+        return any(
+            c.feature == "city"
+            and c.admin1 == self.home.admin1
+            and c.population >= 1000
+            and c.name.casefold() == text.casefold()
+            for c in self.gazetteer.lookup(text, self.home.iso3, limit=20, strict=True)
+        )
+
+    def _at_home_country(self, place: Candidate | Place) -> bool:
+        return self.home is not None and place.iso3 == self.home.iso3
+
+    def _at_home(self, place: Candidate | Place) -> bool:
+        """Whether `place` lies in the document's home province."""
+        return self.home is not None and (place.iso3, place.admin1) == (self.home.iso3, self.home.admin1)
+
+    def _embedded_candidate(self, text: str, part: bool = False) -> Candidate | None:
         """A country (by name or nationality), a continent, or, by its exact name, a province or a city of
-        100,000 people: smaller names inside organisations are mostly people's or firms' names."""
+        100,000 people: smaller names inside organisations are mostly people's or firms' names. In the
+        document's home province (region.py) a town of 1,000 people or a county named with its level word
+        counts too when it is a `part` of a longer name: "the Anderson County Sheriff", "Dublin City
+        Council" in a local story (a one-word "Moore" or "Hughes" is a person more often than a town)."""
+        abbreviated = self.gazetteer.abbreviation(text)  # "the S.C. Highway Patrol"
+        if abbreviated is not None:
+            return abbreviated
         text = _clean(text)
         if not text or not text[:1].isupper():
             return None
@@ -319,10 +459,29 @@ class DocumentPlaces:
         region = self.gazetteer.region(text)
         if region is not None:
             return region
-        best = self.gazetteer.best(text)  # no focus hint: "Toronto Police" is Toronto's wherever it is read
-        if best is None or best.name.casefold() != text.casefold():
+        # no focus hint: "Toronto Police" is Toronto's wherever it is read, unless the home province has one
+        ranked = capital_first(text, self.gazetteer.lookup(text, limit=10))
+        ranked = prefer_home(self.gazetteer, text, ranked, self.home, self.named_iso3)
+        best = ranked[0] if ranked else None
+        if best is None:
             return None
-        if best.feature == "admin1" or (best.feature == "city" and best.population >= 100_000):
+        county = best.feature == "admin2" and bool(_COUNTY_SAID.search(text))
+        if best.name.casefold() != text.casefold() and not county:
+            return None  # "Anderson County" is the county Anderson by its name and level word
+        if best.feature == "admin1" and (
+            self.focus_iso3 is None or best.iso3 in self.supported_iso3 or self._at_home_country(best)
+        ):
+            return best  # "Florida Highway Patrol"; a "Central" or "Western" abroad is a common word
+        if best.feature == "city" and best.population >= 100_000:
+            return best
+        if county and part and len(self.gazetteer.lookup(text, best.iso3, 2, ("admin2",), strict=True)) == 1:
+            return best  # "the Laurel County Sheriff": the country's only county of that name
+        if (
+            self._at_home(best)
+            and part
+            and text.casefold() not in not_places()
+            and (county or (best.feature == "city" and best.population >= 1000))
+        ):
             return best
         return None
 
@@ -336,6 +495,14 @@ class DocumentPlaces:
         names, then to the bigger province."""
         after_start = ent.end_char
         after = doc_text(self.doc)[after_start : after_start + 160]
+        abbreviated = _STATE_AFTER.match(after)  # "Paris, Tenn.": the state, as the press abbreviates it
+        if (
+            abbreviated is not None
+            and (state := self.gazetteer.abbreviation(abbreviated.group(1))) is not None
+        ):
+            return AdminContext(
+                state.iso3, state, None, after_start + abbreviated.start(1), after_start + abbreviated.end(1)
+            )
         m = _ADMIN_BRACKET.match(after) or _ADMIN_COMMA.match(after)
         dash = _DASH_PART.match(after) if m is None else None
         if dash is not None:
@@ -494,15 +661,26 @@ class DocumentPlaces:
         if not text:
             return None
         country = self.dictionary.country(text)
+        state = self._state_named_like_country(text, country)
+        if state is not None and (
+            state.iso3 == self.focus_iso3 or (self.home and self.home.iso3 == state.iso3)
+        ):
+            country = None  # "Georgia" in a story about the US: the state (found by the lookup below)
+        home_town = country is not None and self._home_town(text, country.iso3)
+        if home_town:
+            country = None  # "Lebanon" in an Indiana story: the Indiana town (found below)
+        abbreviated = self.gazetteer.abbreviation(ent.text)  # "Tenn.", "W.Va."
         after = doc_text(self.doc)[ent.end_char : ent.end_char + 80]
         ctx = self.contexts.get(ent.start_char)
         inside = next((c for c in self.contexts.values() if c.start <= ent.start_char < c.end), None)
         candidates: list[Candidate] = []
         truncated = _truncated(after)
-        if country is not None:
+        if abbreviated is not None:
+            candidates = [abbreviated]
+        elif country is not None:
             cand = self.gazetteer.country(country.name) or self.gazetteer.country(text)
             candidates = [cand] if cand else []
-        elif truncated:
+        elif truncated and not self._whole_name_anyway(text):
             candidates = []  # "Gobernador" of a longer name is not the town called Gobernador
         elif ctx is not None or inside is not None:
             # the admin context fixed the country: look only there, and inside the named province
@@ -533,7 +711,7 @@ class DocumentPlaces:
                         ]
                 candidates = in_admin if (in_admin or a1 or a2) else candidates
         else:
-            hint = self.focus_iso3
+            hint = self.home.iso3 if home_town and self.home else self.focus_iso3
             candidates = self.gazetteer.lookup(text, hint)
             if not hint or all(c.iso3 != hint for c in candidates):
                 candidates = _big_city_first(candidates)
@@ -553,7 +731,15 @@ class DocumentPlaces:
                 ]
                 if big:
                     candidates = [big[0], *candidates]
-            if hint and candidates and self.focus_from_places and all(c.iso3 != hint for c in candidates):
+            if (
+                hint
+                and candidates
+                and self.focus_from_places
+                and all(c.iso3 != hint for c in candidates)
+                and not self._at_home(
+                    prefer_home(self.gazetteer, text, candidates, self.home, self.named_iso3)[0]
+                )
+            ):
                 # An article about Mali that names "Boni" means a Boni in Mali the gazetteer lacks, not the
                 # German city: outside the focus country only countries, provinces and big cities count,
                 # and a merely mentioned country ("after French troops left") only for its big places.
@@ -568,6 +754,8 @@ class DocumentPlaces:
                 best = self.gazetteer.best(text, hint, near)
                 if best is not None:
                     candidates = [best, *[c for c in candidates if c.geonameid != best.geonameid]]
+            candidates = capital_first(text, candidates)
+            candidates = prefer_home(self.gazetteer, text, candidates, self.home, self.named_iso3)
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
         said_region = _REGION_AFTER.match(after) or _REGION_AFTER.match(" " + text.split()[-1])
@@ -1137,6 +1325,10 @@ _TOPIC_NOUNS = frozenset(
 )  # fmt: skip
 
 # "Amara city" read as one entity
+# ", Tenn.", ", W. Va." after a town: a state abbreviation (looked up in the gazetteer's table)
+_STATE_AFTER = re.compile(r"^\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.?)?)")
+# "Anderson County", "Rapides Parish": a district named with its level word
+_COUNTY_SAID = re.compile(r"\s(?:County|Parish|Borough)$")
 _TOWN_WORD_INSIDE = re.compile(r"\s+(?:city|town|village)$")
 
 
