@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eventwire.config import Settings
 from eventwire.extract.places import DocumentPlaces, PlaceMention
 from eventwire.extract.region import HomeRegion, capital_first, home_region, prefer_home
 from eventwire.extract.streets import find_streets
-from eventwire.ingest import read_bytes
-from eventwire.pipeline import COMPONENTS, Analysis
 from eventwire.resolve.gazetteer import Gazetteer, haversine_km, state_abbreviations
+from test_places import places_of as shared_places_of
 
 
 def places_of(text: str) -> DocumentPlaces:
-    doc = read_bytes(text.encode("utf-8"), "test", published=dt.date(2009, 3, 1))
-    analysis = Analysis(document=doc, settings=Settings())
-    for step in ("nlp", "actors", "places"):
-        COMPONENTS[step](analysis)
-    assert analysis.places is not None
-    return analysis.places
+    return shared_places_of(text, published=dt.date(2009, 3, 1))  # LGL's stories are from 2009 and before
 
 
 def mentions(places: DocumentPlaces, text: str) -> list[PlaceMention]:

@@ -19,9 +19,9 @@ from eventwire.pipeline import COMPONENTS, Analysis
 from eventwire.resolve.gazetteer import Gazetteer, haversine_km, parse_aliases, parse_country_points
 
 
-def places_of(text: str) -> DocumentPlaces:
+def places_of(text: str, published: dt.date = dt.date(2022, 3, 1)) -> DocumentPlaces:
     """The document's places after the nlp, actors and places steps (no event rules involved)."""
-    doc = read_bytes(text.encode("utf-8"), "test", published=dt.date(2022, 3, 1))
+    doc = read_bytes(text.encode("utf-8"), "test", published=published)
     analysis = Analysis(document=doc, settings=Settings())
     for step in ("nlp", "actors", "places"):
         COMPONENTS[step](analysis)
