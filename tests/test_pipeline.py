@@ -658,3 +658,13 @@ def test_migrants_are_civilians_of_their_own_nationality_or_international() -> N
     assert victims("On 2 May 2022, a mob beat a Venezuelan citizen in Cucuta, Norte de Santander.") == (
         "Civilians (Venezuela)"
     )
+
+
+def test_fishing_boats_fired_on_stand_for_their_crews() -> None:
+    ev = only_event(
+        extract_text(
+            "On 28 June 2022, Israeli gunboats opened fire on Palestinian fishing boats off Gaza City.",
+            published="2022-06-29",
+        )
+    )
+    assert (ev.event_type, ev.actor2) == ("Violence against civilians", "Civilians (Palestine)")
