@@ -651,3 +651,9 @@ def test_a_square_in_a_city_stands_on_the_city_not_on_a_namesake_town() -> None:
     )
     town = mention(places, "Markada").place
     assert town is not None and town.name == "Markada" and town.geo_precision == 1
+
+
+def test_a_continent_beats_a_foreign_town_that_shares_its_name() -> None:
+    places = places_of("Economic growth in Africa slowed last year, the bank said.")
+    africa = mention(places, "Africa")
+    assert africa.place is not None and africa.place.name == "Africa" and africa.place.iso3 is None

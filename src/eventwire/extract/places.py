@@ -788,6 +788,18 @@ class DocumentPlaces:
             ]
             if same_city and inside is None:  # names inside an admin bracket are the admin units
                 candidates = [same_city[0], *[c for c in candidates if c is not same_city[0]]]
+        if (
+            candidates
+            and candidates[0].feature == "city"
+            and country is None
+            and ctx is None
+            and inside is None
+            and not said_town
+        ):
+            # "the development of Nigeria and Africa": the continent, not a hamlet named Africa
+            region = self.gazetteer.region(text)
+            if region is not None:
+                candidates = [region]
         if not candidates and country is None and ctx is None and inside is None:
             region = self.gazetteer.region(text)  # "Europe", "the EU": a continent, never an event's scene
             candidates = [region] if region is not None else []
