@@ -469,26 +469,17 @@ def place_fixer(doc: Doc) -> Doc:
             spans.append(ent)
             continue
         text = doc[start:end].text
-        if label in _PLACE_LABELS and (text.lower() in not_places() or text == text.lower()):
-            # "died in Police custody": no place, though Police is a Polish town; "found in the bush": a
-            # name of a place is written with a capital
-            changed = True
-            continue
-        if all(t.like_num for t in doc[start:end]):
-            # "killed in three bombings", "one in four children": a number, never a place (though GeoNames
-            # knows a town "Four"); a number labelled a place is dropped, any other kept as it is
+        if text == text.lower() or all(t.like_num for t in doc[start:end]):
+            # "found in the bush", "at one time", "killed in three bombings": a place's name is written with
+            # a capital and is no number, whatever the NER says or a town of that name ("One" in Italy,
+            # "Four") suggests; such a span labelled a place is dropped, any other kept as it is
             if label in _PLACE_LABELS:
                 changed = True
             else:
                 spans.append(ent)
             continue
-        if text.islower() and all(t.is_stop or t.like_num for t in doc[start:end]):
-            # "at one time": a lower-case number or function word is no place's name, whatever the NER
-            # says or a town of that name ("One" in Italy) suggests
-            if label in _PLACE_LABELS:
-                changed = True
-            else:
-                spans.append(ent)
+        if label in _PLACE_LABELS and text.lower() in not_places():
+            changed = True  # "died in Police custody": no place, though Police is a Polish town
             continue
         if (
             label in _PLACE_LABELS
@@ -557,7 +548,7 @@ def place_fixer(doc: Doc) -> Doc:
                 )
                 or (text[:1].isupper() and _placed_by_context(doc, start, end, gazetteer))
             )
-            if is_place and text != text.lower() and not _acronym_being_defined(doc, start, end):
+            if is_place and not _acronym_being_defined(doc, start, end):
                 spans.append(Span(doc, start, end, label="GPE"))
                 changed = True
                 continue

@@ -392,6 +392,13 @@ def _name_letters(raw: str) -> int:
     return sum(ch.isalpha() for ch in raw)
 
 
+def _query_key(name: str) -> str:
+    """The lookup key of a queried name, or "" for a code ("US", "IB"): a two-letter key is only the key
+    of a three-letter name ("Ibb"), as `_key_ok` indexes it."""
+    key = normalize_name(name)
+    return key if len(key) >= 3 or _name_letters(name) >= 3 else ""
+
+
 def _alt_ok(name: str) -> bool:
     """GeoNames alternate names worth indexing. The all-lower-case ones are mostly machine
     romanisations of other scripts ("almwsl", "mo su er"), and short all-caps ones are codes ("OSM")."""
@@ -1013,9 +1020,9 @@ class Gazetteer:
     def _rows_uncached(self, name: str) -> tuple[_Row, ...]:
         """All places whose key matches `name`, one row each, with the exact-match flag set; a spelling of
         the alias table adds the places of its gazetteer name in its country, as exact matches."""
-        key = normalize_name(name)
-        if not key or (len(key) < 3 and _name_letters(name) < 3):
-            return ()  # "US", "IB": codes, not the two-letter keys of three-letter names
+        key = _query_key(name)
+        if not key:
+            return ()
         raw = name.strip().casefold()
         best: dict[int, _Row] = {}
         for r in self._by_key(key):
@@ -1194,10 +1201,8 @@ class Gazetteer:
 
     def contains(self, name: str) -> bool:
         """Whether `name` is a known place name at all (any feature, any country)."""
-        key = normalize_name(name)
-        if not key or (len(key) < 3 and _name_letters(name) < 3):
-            return False  # a code ("US"), not the two-letter key of a three-letter name
-        return self._contains(key) or key in place_aliases()
+        key = _query_key(name)
+        return bool(key) and (self._contains(key) or key in place_aliases())
 
     def stats(self) -> dict[str, str]:
         """What the index's meta table records (version, build time, row counts)."""
