@@ -657,3 +657,70 @@ def test_a_continent_beats_a_foreign_town_that_shares_its_name() -> None:
     places = places_of("Economic growth in Africa slowed last year, the bank said.")
     africa = mention(places, "Africa")
     assert africa.place is not None and africa.place.name == "Africa" and africa.place.iso3 is None
+
+
+# ------------------------------------------------------------------------------------ lists and nationalities
+
+
+def test_a_list_of_provinces_is_not_a_place_and_its_province() -> None:
+    # "Texas, Arizona" has the comma form of "Paris, Texas", but Texas is a state, not a town in Arizona
+    places = places_of("The governors of Texas, Arizona, and New Mexico backed the plan on Monday.")
+    texas, arizona = mention(places, "Texas"), mention(places, "Arizona")
+    assert texas.place is not None and texas.place.admin1 == "Texas"
+    assert arizona.place is not None and arizona.place.admin1 == "Arizona"
+    assert places.focus_iso3 == "USA"  # the list still says which country
+
+
+def test_a_list_of_big_towns_keeps_each_town_where_it_is() -> None:
+    places = places_of("The firm has offices in Los Angeles, Miami, West Palm Beach, New York, and Detroit.")
+    miami = mention(places, "Miami")
+    assert miami.place is not None and miami.place.admin1 == "Florida"  # no Miami lies in New York state
+
+
+def test_a_town_and_its_province_still_read_as_one_place() -> None:
+    places = places_of("On 2 March 2022, shelling hit Kramatorsk, Donetsk, and wounded two civilians.")
+    m = mention(places, "Kramatorsk")
+    assert m.place is not None and m.place.iso3 == "UKR" and m.place.feature == "city"
+
+
+def test_a_country_owning_a_site_in_a_foreign_city_stays_on_its_own_point() -> None:
+    places = places_of("Russia will close the US consulate in St. Petersburg and expel diplomats.")
+    us = mention(places, "US")
+    assert us.place is not None and us.place.iso3 == "USA"
+
+
+def test_a_constituent_country_is_placed_as_its_province() -> None:
+    places = places_of("Rallies were held in Liverpool, northern England, and in Wales on Saturday.")
+    england, wales = mention(places, "England"), mention(places, "Wales")
+    assert england.place is not None and england.place.feature == "admin1" and england.place.iso3 == "GBR"
+    assert wales.place is not None and wales.place.admin1 == "Wales"
+
+
+def test_a_nationality_before_the_kind_of_place_picks_the_country() -> None:
+    # Tripoli alone is Libya's capital; Salisbury alone is also an old name of Harare
+    places = places_of("Clashes broke out in the northern Lebanese city of Tripoli on Monday.")
+    tripoli = mention(places, "Tripoli")
+    assert tripoli.place is not None and tripoli.place.iso3 == "LBN"
+    places = places_of("A man was found on a bench in the southern English city of Salisbury on 4 March.")
+    salisbury = mention(places, "Salisbury")
+    assert salisbury.place is not None and salisbury.place.iso3 == "GBR"
+    english = mention(places, "English")  # the nationality word itself locates England
+    assert english.place is not None and english.place.admin1 == "England"
+
+
+def test_a_province_name_many_countries_use_does_not_pick_the_focus() -> None:
+    # "the Centre" is India's central government here; Burkina Faso, Cameroon and Haiti have a Centre region
+    text = (
+        "Tamil Nadu asked the Centre to act. The Centre has not replied. The Centre delayed the board. "
+        "Farmers in Karnataka protested in Bengaluru on Monday."
+    )
+    places = places_of(text)
+    assert places.focus_iso3 == "IND"
+
+
+def test_a_place_before_a_possessive_person_is_where_the_person_is_from() -> None:
+    places = places_of(
+        "Sam Hornish captured pole position here Saturday, joined on the front row by Brazil's Helio "
+        "Castroneves and England's Dan Wheldon."
+    )
+    assert scene(places, "captured") is None or scene(places, "captured").text not in ("England", "Brazil")

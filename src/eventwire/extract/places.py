@@ -133,6 +133,9 @@ class AdminContext:
     admin2: Candidate | None
     start: int  # the context's character span: names inside it are context, not scenes
     end: int
+    # "Texas, Arizona, and New Mexico": a list in one country. It votes for that country but places
+    # nothing: each name is resolved, and is a scene, on its own.
+    listed: bool = False
 
 
 @dataclass
@@ -171,13 +174,14 @@ class DocumentPlaces:
             ctx = found._admin_context(ent, named_or_acting)
             if ctx is not None:
                 found.contexts[ent.start_char] = ctx
-                votes[ctx.iso3] += 6  # a district and province that agree outweigh any name's guess
+                # a district and province that agree outweigh any name's guess; a list's names agree less
+                votes[ctx.iso3] += 2 if ctx.listed else 6
         for k, ent in enumerate(ents):
             if ent.start_char in found.contexts or any(
-                c.start <= ent.start_char < c.end for c in found.contexts.values()
+                c.start <= ent.start_char < c.end and not c.listed for c in found.contexts.values()
             ):
                 continue
-            ctx = found._containing_context(ent, ents[k + 1 : k + 2])
+            ctx = found._containing_context(ent, ents[k + 1 : k + 2]) or found._nationality_context(ent)
             if ctx is not None:
                 found.contexts[ent.start_char] = ctx
                 votes[ctx.iso3] += 4  # "Nawa city in Daraa": the province names the country
@@ -192,8 +196,8 @@ class DocumentPlaces:
         for ent in ents:
             if (
                 ent.start_char in parts
-                or ent.start_char in found.contexts
-                or any(c.start <= ent.start_char < c.end for c in found.contexts.values())
+                or (ent.start_char in found.contexts and not found.contexts[ent.start_char].listed)
+                or any(c.start <= ent.start_char < c.end and not c.listed for c in found.contexts.values())
             ):
                 continue  # its context voted for it; the names inside a bracket were counted with it
             # the dateline and the lead say where the story is; later paragraphs wander (neighbours, capitals)
@@ -224,6 +228,10 @@ class DocumentPlaces:
             if not ranked:
                 continue
             best = ranked[0]
+            if best.feature == "admin1" and (
+                len({c.iso3 for c in ranked if c.feature == "admin1" and c.name == best.name}) >= 3
+            ):
+                continue  # "Centre", "Central": a name many countries give a province says nothing alone
             share = weight * (1.5 if slot in _SCENE_WORDS else 1.0)
             rival = next((c for c in ranked[1:] if c.iso3 != best.iso3), None)
             if (
@@ -295,9 +303,30 @@ class DocumentPlaces:
             None,
         )
 
+    def _named_part_of_country(self, text: str, country: object) -> Candidate | None:
+        """The province that a name the dictionary files under its country calls by its own name: "England",
+        "Wales", "Northern Ireland" stand for the United Kingdom as actors, but a geoparser places them
+        on their own GeoNames points."""
+        iso3 = getattr(country, "iso3", None)
+        if iso3 is None or normalize_name(text) == normalize_name(getattr(country, "name", "")):
+            return None  # "Guatemala" is the country, not its namesake department
+        return next(
+            (
+                c
+                for c in self.gazetteer.lookup(text, iso3, limit=5, features=("admin1",), strict=True)
+                if c.name.casefold() == text.casefold()
+            ),
+            None,
+        )
+
     def _demonym(self, text: str) -> bool:
         """ "Ukrainian", "Iraqis": a country's nationality word, not the country's name."""
-        return self.dictionary.country(text) is not None and self.gazetteer.country(_clean(text)) is None
+        country = self.dictionary.country(text)
+        return (
+            country is not None
+            and self.gazetteer.country(_clean(text)) is None
+            and self._named_part_of_country(_clean(text), country) is None  # "England" is a place
+        )
 
     def _add_embedded(self) -> None:
         """Toponyms inside other names and nationality words, as places that are never an event's scene:
@@ -453,6 +482,13 @@ class DocumentPlaces:
         text = _clean(text)
         if not text or not text[:1].isupper():
             return None
+        province = _regional_demonyms().get(text.casefold())
+        if province is not None:  # "the English city of Salisbury": England, not the United Kingdom
+            found = self.gazetteer.lookup(
+                province[0], province[1], limit=1, features=("admin1",), strict=True
+            )
+            if found:
+                return found[0]
         country = self.dictionary.country(text)
         if country is not None:
             return self.gazetteer.country(country.name)
@@ -532,6 +568,8 @@ class DocumentPlaces:
             a1c = next((c for c in found if c.iso3 == country.iso3), None)
             body_start = after_start + m.start("body")
             country_ctx = AdminContext(country.iso3, a1c, None, body_start, after_start + m.end())
+            if m.re is _ADMIN_COMMA and self._listed_not_contained(ent.text, country.iso3, a1c, None):
+                return None  # "Syria, Iraq and Jordan": a list of countries says nothing of one
             if not self.gazetteer.admins(parts[-1], 1):
                 return country_ctx
             # "Atlanta (Georgia)", "Aw Bare (Fafan, Somali)": a province that shares a country's name
@@ -627,7 +665,34 @@ class DocumentPlaces:
         if admin2 is not None and iso3 in a1 and admin2.admin1 != a1[iso3].name:
             admin2 = None  # a district of another province: a namesake, not this one
         body_start = after_start + m.start("body")
-        return AdminContext(iso3, a1.get(iso3), admin2, body_start, after_start + m.end())
+        # "Texas, Arizona, and New Mexico", "Miami, West Palm Beach, New York": a list
+        listed = m.re is _ADMIN_COMMA and self._listed_not_contained(ent.text, iso3, a1.get(iso3), admin2)
+        return AdminContext(iso3, a1.get(iso3), admin2, body_start, after_start + m.end(), listed)
+
+    def _listed_not_contained(
+        self, text: str, iso3: str, admin1: Candidate | None, admin2: Candidate | None
+    ) -> bool:
+        """Whether "`text`, <unit>" is a list rather than a place and the unit holding it: `text` names a
+        province, a country or a sizeable town of its own ("Texas, Arizona"; "Miami, New York") and
+        nothing of that name lies inside the unit. A village the gazetteer lacks, or a small namesake
+        abroad, keeps the comma form as its context ("Hranitne, Donetsk")."""
+        key = normalize_name(_clean(text))
+        same = [c for c in self.gazetteer.lookup(_clean(text), limit=50) if normalize_name(c.name) == key]
+
+        def inside(c: Candidate) -> bool:
+            if c.iso3 != iso3:
+                return False
+            if (
+                admin1 is not None
+                and c.admin1 != admin1.name
+                and not (c.feature == "admin1" and c.name == admin1.name)
+            ):
+                return False
+            return admin2 is None or c.admin2 == admin2.name
+
+        if not same or any(inside(c) for c in same):
+            return False
+        return any(c.feature in ("admin1", "country") or c.population >= _SIZEABLE_TOWN for c in same)
 
     def _containing_context(self, ent: Span, following: list[Span]) -> AdminContext | None:
         """ "Nawa city in Daraa", "Saida town in Ar Raqqa countryside", "Ibbin, Aleppo countryside": the
@@ -651,7 +716,29 @@ class DocumentPlaces:
             p for p in provinces if any(c.admin1 == p.name for c in self.gazetteer.lookup(text, p.iso3))
         ]
         province = (holding or sorted(provinces, key=lambda p: -p.score))[0]
-        return AdminContext(province.iso3, province, None, other.start_char, other.end_char)
+        # "Utah, Colorado, and Idaho": a list of provinces
+        listed = gap.strip() == "," and self._listed_not_contained(ent.text, province.iso3, province, None)
+        return AdminContext(province.iso3, province, None, other.start_char, other.end_char, listed)
+
+    def _nationality_context(self, ent: Span) -> AdminContext | None:
+        """ "the northern Lebanese city of Tripoli", "the English city of Salisbury": the nationality word
+        says which country (and, for England or Catalonia, which province) holds the place."""
+        before = doc_text(self.doc)[max(0, ent.start_char - 80) : ent.start_char]
+        m = _NATIONALITY_BEFORE.search(before)
+        if m is None:
+            return None
+        start = ent.start_char - len(before) + m.start("word")
+        end = ent.start_char - len(before) + m.end("word")
+        word = m.group("word")
+        part = _regional_demonyms().get(word.casefold())
+        if part is not None:
+            found = self.gazetteer.lookup(part[0], part[1], limit=1, features=("admin1",), strict=True)
+            if found:
+                return AdminContext(part[1], found[0], None, start, end)
+        country = self.dictionary.country(word)
+        if country is None or not self.gazetteer.lookup(_clean(ent.text), country.iso3, strict=True):
+            return None  # a village the gazetteer lacks is not to be placed on a namesake abroad either
+        return AdminContext(country.iso3, None, None, start, end)
 
     def _resolve(self, ent: Span, near: tuple[float, float] | None) -> PlaceMention | None:
         text = _clean(ent.text)
@@ -672,13 +759,18 @@ class DocumentPlaces:
         abbreviated = self.gazetteer.abbreviation(ent.text)  # "Tenn.", "W.Va."
         after = doc_text(self.doc)[ent.end_char : ent.end_char + 80]
         ctx = self.contexts.get(ent.start_char)
-        inside = next((c for c in self.contexts.values() if c.start <= ent.start_char < c.end), None)
+        ctx = None if ctx is not None and ctx.listed else ctx
+        inside = next(
+            (c for c in self.contexts.values() if c.start <= ent.start_char < c.end and not c.listed), None
+        )
         candidates: list[Candidate] = []
         truncated = _truncated(after)
         if abbreviated is not None:
             candidates = [abbreviated]
         elif country is not None:
-            cand = self.gazetteer.country(country.name) or self.gazetteer.country(text)
+            cand = self._named_part_of_country(text, country) or (
+                self.gazetteer.country(country.name) or self.gazetteer.country(text)
+            )
             candidates = [cand] if cand else []
         elif truncated and not self._whole_name_anyway(text):
             candidates = []  # "Gobernador" of a longer name is not the town called Gobernador
@@ -856,6 +948,8 @@ class DocumentPlaces:
         gazetteer placed far from it (a namesake elsewhere), is placed like an unknown part."""
         if i + 1 >= len(self.mentions) or m.place is None or m.place.latitude is None:
             return False
+        if m.place.feature in ("country", "region"):
+            return False  # "the US consulate in St. Petersburg": the country owns the site, it is no part
         other = self.mentions[i + 1]
         gap = text[m.end : other.start]
         part_of = _part_of_gap().fullmatch(gap)
@@ -1135,6 +1229,12 @@ class DocumentPlaces:
         if span is None or m.relative or m.coded:
             return False
         root = span.root
+        if (
+            span.end + 1 < len(self.doc)
+            and self.doc[span.end].lower_ in ("'s", "’s")
+            and self.doc[span.end + 1].ent_type_ == "PERSON"
+        ):
+            return True  # "England's Dan Wheldon", however the parse attaches it: where a person is from
         head = root.head
         before_of = self.doc[head.i - 1] if head.i > 0 else head
         if before_of.text == "," and head.i > 1:
@@ -1312,6 +1412,12 @@ _NEAR_UNIT_KM = 60.0
 
 
 @lru_cache(maxsize=1)
+def _regional_demonyms() -> dict[str, tuple[str, str]]:
+    """data/regional_demonyms.tsv: nationality word (case-folded) -> (province, ISO3)."""
+    return {word.casefold(): (province, iso3) for word, province, iso3 in rows("regional_demonyms.tsv")}
+
+
+@lru_cache(maxsize=1)
 def _part_of_gap() -> re.Pattern[str]:
     """What stands between a part and the place it is part of: "the Mount Hope neighborhood of", "Khaneh
     village in the eastern countryside of", "Monforte square in" (group `site`: a site of a town,
@@ -1326,6 +1432,17 @@ def _part_of_gap() -> re.Pattern[str]:
         re.I,
     )
 
+
+# "the northern Lebanese city of", "Syria's border town of": a nationality or a country's possessive,
+# at most two lower-case words, and the kind of place.
+_NATIONALITY_BEFORE = re.compile(
+    r"\b(?P<word>[A-Z][a-zé]+(?:'s)?)(?:\s+[a-z][a-z\-]+){0,2}?\s+"
+    r"(?:city|town|village|capital|port|province|region|district|governorate|state|hamlet|enclave|suburb)"
+    r"\s+of\s+(?:the\s+)?$"
+)
+
+# A town this big named before a province it is not in is an item of a list, not a place in that province.
+_SIZEABLE_TOWN = 50_000
 
 # A city this big is known by its name alone: no namesake province abroad relocates it.
 _BIG_CITY = 500_000
