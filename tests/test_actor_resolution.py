@@ -156,3 +156,79 @@ def test_the_force_is_what_the_text_called_a_force_not_a_dictionary_name_it_neve
     )
     shelling = [e for e in result.events if e.event_type == "Explosions/Remote violence"]
     assert shelling and shelling[0].actor1 == "Popular Mobilization Forces"
+
+
+# ----------------------------------------------------------------------- the other side of a fight (actor 2)
+
+
+def _first_event(text: str, published: str = "2022-03-01") -> tuple[str | None, str | None]:
+    events = extract_text(text, published=published).events
+    assert events, text
+    return events[0].actor1, events[0].actor2
+
+
+def test_a_fight_verb_conjoined_to_the_event_names_the_other_side() -> None:
+    _, actor2 = _first_event(
+        "On 2 March 2022, Russian forces fired artillery and clashed with the Ukrainian Army near Izium."
+    )
+    assert actor2 is not None and actor2.startswith("Military Forces of Ukraine")
+
+
+def test_armed_men_killed_in_the_next_sentence_were_the_strike_target() -> None:
+    _, actor2 = _first_event(
+        "On 4 March 2022, Turkish forces carried out a drone strike near Sinjat in Duhok. "
+        "Two PKK militants were killed in the strike."
+    )
+    assert actor2 == "PKK: Kurdistan Workers Party"
+
+
+def test_an_unnamed_toll_in_the_next_sentence_names_no_target() -> None:
+    _, actor2 = _first_event(
+        "On 4 March 2022, Turkish forces carried out a drone strike near Sinjat in Duhok. Two people died."
+    )
+    assert actor2 is None or not actor2.startswith(("PKK", "Military"))
+
+
+def test_rival_groups_are_one_actor_on_both_sides() -> None:
+    actor1, actor2 = _first_event(
+        "On 5 March 2022, rival armed groups clashed in the Adjame district of Abidjan. Casualties unknown."
+    )
+    assert actor1 is not None and actor2 == actor1
+
+
+def test_strikes_carry_the_roles_of_their_compound_word() -> None:
+    actor1, actor2 = _first_event(
+        "On 6 March 2022, the Malian army carried out artillery strikes against a JNIM base near Boni."
+    )
+    assert actor1 is not None and actor1.startswith("Military Forces of Mali")
+    assert actor2 == "JNIM: Group for Support of Islam and Muslims"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "police" is the more specific word than "forces" or "convoy"
+        (
+            "On 7 March 2022, al-Shabaab fighters ambushed a police convoy near Afgoye.",
+            "Police Forces of Somalia",
+        ),
+        # whose positions they were
+        (
+            "On 7 March 2022, Russian forces shelled positions of the Ukrainian border guards in Sumy.",
+            "Police Forces of Ukraine",
+        ),
+        # a soldier by the formation he serves in
+        (
+            "On 7 March 2022, gunmen shot dead a captain of the 4th battalion in Maiduguri.",
+            "Military Forces of Nigeria",
+        ),
+    ],
+)
+def test_the_target_force_is_read_from_the_words_around_the_noun(sentence: str, expected: str) -> None:
+    _, actor2 = _first_event(sentence)
+    assert actor2 is not None and actor2.startswith(expected), actor2
+
+
+def test_a_nationality_counted_as_people_is_civilians_not_the_army() -> None:
+    _, actor2 = _first_event("On 8 March 2022, settlers assaulted a Palestinian near Hebron.")
+    assert actor2 == "Civilians (Palestine)"

@@ -168,6 +168,16 @@ CIVILIAN_HARM_WORDS = {
 }
 UNCLAIMED_EXPLOSIVES = ("Remote explosive/landmine/IED", "Grenade", "Suicide bomb")
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+#: A fight among one kind of actor: "rival drug traffickers", "two unidentified armed groups clashed",
+#: "a shoot-out between unknown gunmen", "fought each other".
+_ONE_SIDE_BOTH_WAYS = re.compile(
+    r"\b(?:rival|two\s+(?:unspecified|unidentified|unknown|armed|local|criminal|clan|tribal|ethnic|communal)\b"
+    r"[\w ]{0,20}?(?:groups|militias|gangs|clans|factions|communities|tribes)"
+    r"|between\s+(?:unknown|unidentified)|each other|one another|among themselves|infighting|in-fighting)",
+    re.I,
+)
+#: Event words whose other side may be named only by the next sentence's toll.
+_TOLL_SIDE_TYPES = frozenset(("Battles", "Explosions/Remote violence"))
 
 
 class EventReader:
@@ -262,6 +272,18 @@ class EventReader:
                 out.append(event)
         return out
 
+    def _toll_victims(self, following: Span, actor1: Resolved | None, iso3: str | None) -> list[Resolved]:
+        """ "Turkish forces carried out a drone strike ... 3 PKK militants were killed in the attack": the
+        armed men the toll sentence names as killed or wounded were the strike's target. Only armed
+        actors: an unnamed toll ("two people died") says nothing of who was targeted."""
+        out: list[Resolved] = []
+        for trig in find_triggers(following):
+            for tok in arguments(trig).patients:
+                for r in self.actors.resolve(tok, iso3):
+                    if (actor1 is None or r.name != actor1.name) and _kind(r) in ARMED_TYPES:
+                        out.append(r)
+        return out
+
     def _dates(self, sent: Span) -> list[ResolvedDate]:
         """The sentence's dates, read once per sentence (events and context both ask)."""
         if sent.start not in self._sentence_dates:
@@ -325,12 +347,16 @@ class EventReader:
         actor2_all = [r for r in actor2_all if actor1 is None or r.name != actor1.name]
         if not actor2_all and trigger.entry.event_type == "Battles":
             actor2_all = [r for tok in args.territory_from for r in self.actors.resolve(tok, iso3)]
+            if not actor2_all and actor1 is not None and _ONE_SIDE_BOTH_WAYS.search(sent.text):
+                actor2_all = [actor1]  # "rival gangs exchanged fire": ACLED names the one actor on both sides
             if not actor2_all and actor1 is not None:
                 opponent = self._opponent(actor1) or self._default_opponent(
                     actor1, iso3, Evidence(trigger.start, trigger.end, trigger.text)
                 )
                 if opponent is not None:
                     actor2_all = [opponent]
+        if not actor2_all and following is not None and trigger.entry.event_type in _TOLL_SIDE_TYPES:
+            actor2_all = self._toll_victims(following, actor1, iso3)
         actor2 = actor2_all[0] if actor2_all else None
         sentences = [(sent.text, sent.start_char)] + (
             [(following.text, following.start_char)] if following else []

@@ -70,6 +70,22 @@ COLLECTIVE_NOUNS = {
     "several",
     "many",
 }
+#: Sites and formations that stand for the force they belong to: "positions of the border guards".
+SITE_NOUNS = frozenset(("position", "base", "checkpoint", "outpost", "barracks", "convoy", "patrol", "post"))
+#: Military formations: a person of one is a soldier ("a captain of the 5th battalion").
+UNIT_WORDS = frozenset(("battalion", "brigade", "division", "regiment", "platoon", "company", "corps"))
+
+
+def _serves_in_unit(head: Token) -> bool:
+    """Whether a person noun is placed in a military formation by its modifiers or an "of"/"from" phrase:
+    "a captain from the military battalion 101", "two 5th Armored Division members"."""
+    near = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod")]
+    for prep in head.rights:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+            near.extend(c for c in prep.children if c.dep_ == "pobj")
+    return any(t.lemma_.lower() in UNIT_WORDS or t.lower_ in UNIT_WORDS for t in near)
+
+
 GANG_WORDS = {
     "gang",
     "gangs",
@@ -553,6 +569,11 @@ class DocumentActors:
         # 2. a country acting ("Russian airstrikes", "Russia shelled"): its military
         m = self.mention_at(head)
         if m is not None and m.actor.type == "country" and m.actor.country:
+            if head.ent_type_ == "NORP" and any(
+                c.dep_ in ("det", "nummod") and c.lower_ != "the" for c in head.children
+            ):
+                # "assaulted a Palestinian", "two Ukrainians were killed": people of that country
+                return self.generic("civilians", m.actor.country, self._evidence(m.start, m.end))
             return self.generic("military", m.actor.country, self._evidence(m.start, m.end))
         # 3. a pronoun
         lower = head.lower_
@@ -570,12 +591,30 @@ class DocumentActors:
         kind = words.get(lower) or words.get(head.lemma_.lower()) or words.get(lower.removesuffix("s"))
         compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound") + " " + lower
         kind = generic_words().get(compound.strip(), kind)
-        if kind is None or kind == "civilian_vehicle":
-            # a thing of theirs stands for them: "a police station", "an army base", "a military vehicle"
+        if head.lemma_.lower() in SITE_NOUNS:
+            # "positions of the Ukrainian border guards", "the convoy of the police": whose site it is
+            for prep in head.rights:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    found = self._resolve_one(inner, country_iso3) if inner is not None else None
+                    if found is not None and not found.name.startswith(
+                        ("Civilians", "Protesters", "Rioters")
+                    ):
+                        return found  # (not "a military convoy of 40 vehicles": those are its own)
+        if kind is None or kind in ("civilian_vehicle", "military", "org_backref"):
+            # a thing of theirs stands for them: "a police station", "an army base", "a military vehicle";
+            # the modifier is the more specific word: "police forces", "a police convoy", "military members"
             for mod in head.lefts:
                 mod_kind = words.get(mod.lower_) or words.get(mod.lemma_.lower())
-                if mod.dep_ in ("compound", "amod") and mod_kind in STATE_KINDS:
+                if mod.dep_ not in ("compound", "amod") or mod_kind not in STATE_KINDS:
+                    continue
+                if kind in (None, "civilian_vehicle", "org_backref") or mod_kind in (
+                    "police",
+                    "intelligence",
+                ):
                     kind = mod_kind
+        if kind in (None, "civilians", "org_backref") and _serves_in_unit(head):
+            kind = "military"  # "a captain from the military battalion", "two 5th Armored Division members"
         if kind == "civilian_vehicle":
             kind = "civilians"  # "ambushed a truck carrying passengers", "shot at a bus": its passengers
         if kind == "migrants":

@@ -378,8 +378,29 @@ def _subject_of(verb: Token) -> Token | None:
     return None
 
 
+#: Verbs whose "with X" / "against X" names the other side of a fight.
+_FIGHT_VERBS = frozenset(("clash", "fight", "engage", "battle", "skirmish"))
+
+
+def _conjoined_opponents(verb: Token) -> list[Token]:
+    """ "Russian forces fired artillery and clashed with the Ukrainian Army": a fight verb conjoined to
+    `verb`, sharing its subject, names the other side with "with" or "against"."""
+    out: list[Token] = []
+    for conj in verb.conjuncts:
+        if conj.i < verb.i or conj.lemma_.lower() not in _FIGHT_VERBS:
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+            continue  # a subject of its own: another event
+        for prep in conj.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("with", "against"):
+                out.extend(c for c in prep.children if c.dep_ == "pobj")
+    return out
+
+
 def arguments(trigger: Trigger) -> Arguments:
     tok = trigger.token
+    while tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
+        tok = tok.head  # "the army carried out artillery strikes against X": the strikes carry the roles
     agents: list[Token] = []
     patients: list[Token] = []
     territory_from: list[Token] = []
@@ -406,6 +427,8 @@ def arguments(trigger: Trigger) -> Arguments:
                         patients.extend(c for c in prep.children if c.dep_ == "pobj")
             elif child.dep_ == "prep" and child.lower_ == "from":
                 territory_from.extend(c for c in child.children if c.dep_ == "pobj")
+        if not passive:
+            patients.extend(_conjoined_opponents(tok))
         if passive and tok.dep_ in ("acl", "amod") and not patients:
             patients.append(tok.head)  # "the villages retaken by the PMF"
         if not agents and not passive:
@@ -442,6 +465,7 @@ def arguments(trigger: Trigger) -> Arguments:
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ in VICTIM_PREPOSITIONS and prep.lower_ != "with":
                     patients.extend(c for c in prep.children if c.dep_ == "pobj")
+            patients.extend(_conjoined_opponents(head))
         if tok.dep_ in ("nsubj", "nsubjpass", "attr") and not agents:
             # "clashes took place between X and Y", "an armed clash was reported between X and Y",
             # "there was an armed clash and a pursuit between X and Y"
