@@ -232,3 +232,55 @@ def test_the_target_force_is_read_from_the_words_around_the_noun(sentence: str, 
 def test_a_nationality_counted_as_people_is_civilians_not_the_army() -> None:
     _, actor2 = _first_event("On 8 March 2022, settlers assaulted a Palestinian near Hebron.")
     assert actor2 == "Civilians (Palestine)"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected_actor1", "expected_actor2"),
+    [
+        # "with" after "exchanged fire" is the other side
+        (
+            "On 9 March 2022, armed men exchanged fire with military police officers in Niteroi "
+            "(Rio de Janeiro).",
+            "Unidentified",
+            "Military Forces of Brazil",
+        ),
+        # a list of weapons: the first item holds the weapons' place in the clause
+        (
+            "On 9 March 2022, Russian forces used aviation and artillery to strike Ukrainian forces "
+            "near Popasna.",
+            "Military Forces of Russia",
+            "Military Forces of Ukraine",
+        ),
+        # the weapon after "with": the verb's subject used it on its object
+        (
+            "On 9 March 2022, Turkish forces targeted QSD forces near Ein Issa with artillery shells.",
+            "Military Forces of Turkey",
+            "QSD: Syrian Democratic Forces",
+        ),
+        # a relative clause's "who" is the noun it hangs on
+        (
+            "On 9 March 2022, Ukrainian troops hit Russian forces who fired mortars near Izium.",
+            "Military Forces of Russia",
+            None,
+        ),
+        # a nationality and a force word written as a name are that country's forces
+        (
+            "On 9 March 2022, the Ukrainian Forces fired mortars at the positions of the Donbass People's "
+            "Militia near Kominternove.",
+            "Military Forces of Ukraine",
+            "NAF: United Armed Forces of Novorossiya",
+        ),
+    ],
+)
+def test_who_fired_and_at_whom_around_the_weapon_word(
+    sentence: str, expected_actor1: str, expected_actor2: str | None
+) -> None:
+    events = extract_text(sentence, published="2022-03-10").events
+    assert events, sentence
+    weapon = next(
+        (e for e in events if e.event_type == "Explosions/Remote violence" or e.event_type == "Battles"), None
+    )
+    assert weapon is not None and weapon.actor1 is not None
+    assert weapon.actor1.startswith(expected_actor1), weapon.actor1
+    if expected_actor2 is not None:
+        assert weapon.actor2 is not None and weapon.actor2.startswith(expected_actor2), weapon.actor2

@@ -388,6 +388,9 @@ class DocumentActors:
             actor = self.lookup_name(text)
             if actor is None and text.lower() in person_titles():
                 return  # "Supreme Leader" is a title, not an organisation
+            national = _NATIONAL_FORCE.fullmatch(text)
+            if actor is None and national and self.dictionary.country(national.group(1)) is not None:
+                return  # "the Ukrainian Forces": a country's forces, read like "Ukrainian forces"
             if actor is None and ent.label_ in ("ORG", "PERSON"):
                 canonical = self.text_aliases.get(text, text)
                 actor = self.actors.get(canonical)
@@ -766,6 +769,13 @@ def _shares_words(a: str, b: str) -> bool:
     Province")."""
     words = {w.casefold() for w in re.findall(r"[A-Z][\w'’\-]+", a)}
     return bool(words & {w.casefold() for w in re.findall(r"[A-Z][\w'’\-]+", b)})
+
+
+#: "Ukrainian Forces", "Malian Armed Forces": a nationality and a generic force word, not a name.
+_NATIONAL_FORCE = re.compile(
+    r"([A-Z][a-z]+) (?:Armed Forces|Forces|Army|Military|Troops|Police|Police Forces|Security Forces"
+    r"|Soldiers)"
+)
 
 
 def _guess_org_type(name: str) -> str:

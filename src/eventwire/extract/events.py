@@ -366,9 +366,15 @@ class Arguments:
     territory_from: list[Token]
 
 
+# "who" only: "militias that fought the Islamic State" mostly describes a group, it reports no event
+_RELATIVE_PRONOUNS = frozenset(("who",))
+
+
 def _subject_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head  # "Russian forces who fired mortars": the forces
             return child
     # inherit from the verb this one is coordinated with or subordinated to
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
@@ -416,14 +422,22 @@ def arguments(trigger: Trigger) -> Arguments:
             if child.dep_ == "agent":
                 agents.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "nsubj" and not passive:
-                agents.append(child)
+                # "Russian forces who shelled the town": the noun the relative clause hangs on
+                relative = child.lower_ in _RELATIVE_PRONOUNS and tok.dep_ == "relcl"
+                agents.append(tok.head if relative else child)
             elif child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and not passive):
                 patients.append(child)
             elif child.dep_ == "prep" and child.lower_ in VICTIM_PREPOSITIONS:
                 patients.extend(c for c in child.children if c.dep_ == "pobj")
             if child.dep_ == "dobj":  # "opened fire on a bus", "fired shots at the police"
+                # "with" names the other side only of an exchange: "exchanged fire with the police"
+                mutual = tok.lemma_.lower() in ("exchange", "trade")
                 for prep in child.children:
-                    if prep.dep_ == "prep" and prep.lower_ in VICTIM_PREPOSITIONS and prep.lower_ != "with":
+                    if (
+                        prep.dep_ == "prep"
+                        and prep.lower_ in VICTIM_PREPOSITIONS
+                        and (prep.lower_ != "with" or mutual)
+                    ):
                         patients.extend(c for c in prep.children if c.dep_ == "pobj")
             elif child.dep_ == "prep" and child.lower_ == "from":
                 territory_from.extend(c for c in child.children if c.dep_ == "pobj")
@@ -455,17 +469,27 @@ def arguments(trigger: Trigger) -> Arguments:
                     (patients if agents or child.lower_ == "with" else agents).append(p)
                     patients.extend(c for c in p.conjuncts if c.i > p.i)
         head = tok.head
-        if tok.dep_ in ("dobj", "attr") and any(
-            f in LIGHT_VERBS for f in _word_forms(head.lemma_.lower(), head.lower_)
+        # "fired 120mm and 82mm mortars", "used aviation and artillery": the list's first item holds the
+        # place in the clause
+        first = tok
+        while first.dep_ == "conj" and first.head.i < first.i and first.head.pos_ in ("NOUN", "PROPN", "NUM"):
+            first = first.head
+        light = first.head
+        if first.dep_ in ("dobj", "attr") and any(
+            f in LIGHT_VERBS for f in _word_forms(light.lemma_.lower(), light.lower_)
         ):  # the forms too: the small model lemmatises "staged" as "stag"
-            subject = _subject_of(head)
+            subject = _subject_of(light)
             if subject is not None and not agents:
                 agents.append(subject)
             # "fired artillery at Houthi positions", "used grenades against a police station"
-            for prep in head.children:
+            for prep in light.children:
                 if prep.dep_ == "prep" and prep.lower_ in VICTIM_PREPOSITIONS and prep.lower_ != "with":
                     patients.extend(c for c in prep.children if c.dep_ == "pobj")
-            patients.extend(_conjoined_opponents(head))
+            patients.extend(_conjoined_opponents(light))
+            # "used artillery to strike Ukrainian forces": the purpose says whom
+            for clause in light.children:
+                if clause.dep_ in ("xcomp", "advcl") and any(c.lower_ == "to" for c in clause.children):
+                    patients.extend(c for c in clause.children if c.dep_ == "dobj")
         if tok.dep_ in ("nsubj", "nsubjpass", "attr") and not agents:
             # "clashes took place between X and Y", "an armed clash was reported between X and Y",
             # "there was an armed clash and a pursuit between X and Y"
@@ -492,6 +516,18 @@ def arguments(trigger: Trigger) -> Arguments:
             subject = _subject_of(head.head)
             if subject is not None:
                 agents.append(subject)
+        elif (
+            tok.dep_ == "pobj"
+            and head.lower_ == "with"
+            and head.head.pos_ == "VERB"
+            and not agents
+            and any(c.dep_ == "dobj" for c in head.head.children)
+        ):
+            # "targeted QSD forces with artillery shells": the weapon's user and target are the verb's
+            subject = _subject_of(head.head)
+            if subject is not None:
+                agents.append(subject)
+            patients.extend(c for c in head.head.children if c.dep_ == "dobj")
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and not agents:
             _victims_of_outer_verb(trigger, head.head, agents, patients)
     if tok.dep_ == "pcomp" and tok.head.lower_ == "in" and tok.head.head.pos_ == "VERB" and not agents:
