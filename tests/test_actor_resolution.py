@@ -284,3 +284,48 @@ def test_who_fired_and_at_whom_around_the_weapon_word(
     assert weapon.actor1.startswith(expected_actor1), weapon.actor1
     if expected_actor2 is not None:
         assert weapon.actor2 is not None and weapon.actor2.startswith(expected_actor2), weapon.actor2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected_actor1", "expected_actor2"),
+    [
+        # the heavier "took control" names no opponent; the conjoined "clashed against" does
+        (
+            "On 3 May 2022, M23 rebels clashed against the FARDC in Kanombe (Rutshuru, Nord-Kivu) and took "
+            "control of the area.",
+            "M23: March 23 Movement",
+            "Military Forces of the Democratic Republic of Congo",
+        ),
+        # two nationalities on one noun are two forces
+        (
+            "On 3 May 2022, there was an armed clash between Indian and Pakistani troops near Poonch.",
+            "Military Forces of India",
+            "Military Forces of Pakistan",
+        ),
+        # joint subjects of a fight are its two sides
+        (
+            "On 3 May 2022, suspected NPA militants and the military engaged in a firefight in Barangay "
+            "Asinga (Baggao, Cagayan, Cagayan Valley).",
+            "NPA: New People's Army",
+            "Military Forces of the Philippines",
+        ),
+        # "members of a gang" even when the parse hangs "of a gang" on the other noun
+        (
+            "On 3 May 2022, there was an armed clash between police officers and members of an unidentified "
+            "gang in Nejapa, San Salvador.",
+            "Police Forces of El Salvador",
+            "Unidentified Gang (El Salvador)",
+        ),
+    ],
+)
+def test_both_sides_of_a_fight(sentence: str, expected_actor1: str, expected_actor2: str) -> None:
+    actor1, actor2 = _first_event(sentence, published="2022-05-04")
+    assert actor1 is not None and actor1.startswith(expected_actor1), actor1
+    assert actor2 is not None and actor2.startswith(expected_actor2), actor2
+
+
+def test_an_actor_is_never_its_own_opponent_unless_the_text_says_so() -> None:
+    actor1, actor2 = _first_event(
+        "On 3 May 2022, M23 rebels took control of Gasiza village (Rutshuru, Nord-Kivu). M23 said so."
+    )
+    assert actor1 == "M23: March 23 Movement" and actor2 != actor1

@@ -345,6 +345,12 @@ class EventReader:
         actor1 = self._first(args.agents, iso3)
         actor2_all = [r for tok in args.patients for r in self.actors.resolve(tok, iso3)]
         actor2_all = [r for r in actor2_all if actor1 is None or r.name != actor1.name]
+        if not actor2_all and trigger.entry.event_type == "Battles" and actor1 is not None:
+            # "NPA militants and the military engaged in a firefight", "a clash between Russian and
+            # Ukrainian forces": a fight's joint subjects are its two sides
+            actor2_all = [
+                r for tok in args.agents for r in self.actors.resolve(tok, iso3) if r.name != actor1.name
+            ]
         if not actor2_all and trigger.entry.event_type == "Battles":
             actor2_all = [r for tok in args.territory_from for r in self.actors.resolve(tok, iso3)]
             if not actor2_all and actor1 is not None and _ONE_SIDE_BOTH_WAYS.search(sent.text):
@@ -357,6 +363,9 @@ class EventReader:
                     actor2_all = [opponent]
         if not actor2_all and following is not None and trigger.entry.event_type in _TOLL_SIDE_TYPES:
             actor2_all = self._toll_victims(following, actor1, iso3)
+        if actor1 is not None and not _ONE_SIDE_BOTH_WAYS.search(sent.text):
+            # one actor on both sides only when the text says the fight was among its own
+            actor2_all = [r for r in actor2_all if r.name != actor1.name]
         actor2 = actor2_all[0] if actor2_all else None
         sentences = [(sent.text, sent.start_char)] + (
             [(following.text, following.start_char)] if following else []
@@ -571,7 +580,7 @@ class EventReader:
         """For a battle whose sentence names one side: the armed actor the document names most, other
         than actor1 and its own members."""
         counts: dict[str, int] = {}
-        own = {actor1.name, actor1.actor.parent}
+        own = {actor1.name, actor1.actor.name, actor1.actor.parent}  # its ACLED name and its own
         for m in self.actors.mentions:
             a = m.actor
             if (

@@ -525,11 +525,31 @@ class DocumentActors:
         """Who the phrase headed by `token` names: the head and its conjuncts ("soldiers and civilians")."""
         heads = [token, *[t for t in token.conjuncts if t.i > token.i]]
         out: list[Resolved] = []
+        split = self._split_by_nationalities(token, country_iso3)
+        if split:
+            return split
         for head in heads:
             r = self._resolve_one(head, country_iso3)
             if r is not None and all(r.name != o.name for o in out):
                 out.append(r)
         return out
+
+    def _split_by_nationalities(self, head: Token, country_iso3: str | None) -> list[Resolved]:
+        """ "Russian and Ukrainian armed forces", "Azerbaijani and Armenian troops": one state force per
+        nationality the conjoined modifiers name, in the order written."""
+        mods = [t for t in head.lefts if t.dep_ == "amod" and t.ent_type_ == "NORP"]
+        if not mods:
+            return []
+        nationalities = [mods[0], *(c for c in mods[0].conjuncts if c.i > mods[0].i and c.i < head.i)]
+        countries = [c.iso3 for t in nationalities if (c := self.dictionary.country(t.text)) is not None]
+        if len(set(countries)) < 2:
+            return []
+        one = self._resolve_one(head, country_iso3)
+        if one is None or one.actor.type != "state_forces" or not one.name.startswith(("Military", "Police")):
+            return []
+        kind = "police" if one.name.startswith("Police") else "military"
+        ev = self._evidence(head.idx, head.idx + len(head.text))
+        return [self.generic(kind, iso3, ev) for iso3 in dict.fromkeys(countries)]
 
     def _phrase_tokens(self, head: Token) -> list[Token]:
         """The head with its left modifiers and an 'of'-phrase: 'the PMF fighter', 'members of al-Shabaab'."""
@@ -562,7 +582,10 @@ class DocumentActors:
                 return self._from_mention(m, self._evidence(m.start, m.end), country_iso3)
         # "a group of locals", "members of the Kurdish community", "a section of students": the "of" phrase
         if head.lemma_.lower() in COLLECTIVE_NOUNS:
-            for prep in head.rights:
+            preps = list(head.rights)
+            if head.i + 1 < len(head.doc) and head.doc[head.i + 1].lower_ == "of":
+                preps.append(head.doc[head.i + 1])  # "officers and members of a gang": hung on "officers"
+            for prep in preps:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     inner = next((c for c in prep.children if c.dep_ == "pobj"), None)
                     if inner is not None:

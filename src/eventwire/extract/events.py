@@ -393,10 +393,10 @@ def _conjoined_opponents(verb: Token) -> list[Token]:
     `verb`, sharing its subject, names the other side with "with" or "against"."""
     out: list[Token] = []
     for conj in verb.conjuncts:
-        if conj.i < verb.i or conj.lemma_.lower() not in _FIGHT_VERBS:
+        if conj.lemma_.lower() not in _FIGHT_VERBS:
             continue
-        if any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
-            continue  # a subject of its own: another event
+        if conj.i > verb.i and any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+            continue  # a later verb with a subject of its own: another event
         for prep in conj.children:
             if prep.dep_ == "prep" and prep.lower_ in ("with", "against"):
                 out.extend(c for c in prep.children if c.dep_ == "pobj")
