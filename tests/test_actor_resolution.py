@@ -329,3 +329,28 @@ def test_an_actor_is_never_its_own_opponent_unless_the_text_says_so() -> None:
         "On 3 May 2022, M23 rebels took control of Gasiza village (Rutshuru, Nord-Kivu). M23 said so."
     )
     assert actor1 == "M23: March 23 Movement" and actor2 != actor1
+
+
+def test_a_misparsed_passive_subject_is_still_who_was_hit() -> None:
+    # the small model hangs "a suspected MS-13 member" on the place before it as an apposition
+    _, actor2 = _first_event(
+        "On 2 May 2022, near San Miguel, Usulutan, a suspected MS-13 member was shot and killed in El "
+        "Amate canton."
+    )
+    assert actor2 == "MS-13: Mara Salvatrucha"
+
+
+def test_destroyed_hideouts_are_property_destruction_of_their_owners() -> None:
+    result = extract_text(
+        "On 4 May 2022, Turkish Gendarmerie forces discovered and destroyed three PKK shelters in Sirnak.",
+        published="2022-05-05",
+    )
+    assert result.events and result.events[0].sub_event_type == "Looting/property destruction"
+    assert result.events[0].actor2 == "PKK: Kurdistan Workers Party"
+
+
+def test_a_killed_separatist_is_an_armed_opponent_not_a_civilian() -> None:
+    _, actor2 = _first_event(
+        "On 4 May 2022, soldiers killed a separatist during an operation in Batibo (Momo, Nord-Ouest)."
+    )
+    assert actor2 is not None and not actor2.startswith("Civilians")

@@ -553,7 +553,12 @@ class DocumentActors:
 
     def _phrase_tokens(self, head: Token) -> list[Token]:
         """The head with its left modifiers and an 'of'-phrase: 'the PMF fighter', 'members of al-Shabaab'."""
-        tokens = [t for t in head.lefts if t.dep_ in ("compound", "amod", "poss", "nmod", "npadvmod", "det")]
+        tokens = [
+            t
+            for t in head.lefts
+            if t.dep_ in ("compound", "amod", "poss", "nmod", "npadvmod", "det")
+            or (t.dep_ == "nummod" and t.ent_type_ == "ORG")  # "a suspected MS-13 member"
+        ]
         for prep in head.rights:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 tokens.extend(t for t in prep.children if t.dep_ == "pobj")

@@ -445,6 +445,13 @@ def arguments(trigger: Trigger) -> Arguments:
             patients.extend(_conjoined_opponents(tok))
         if passive and tok.dep_ in ("acl", "amod") and not patients:
             patients.append(tok.head)  # "the villages retaken by the PMF"
+        if passive and all(p.ent_type_ in _NOT_ACTOR_ENTS for p in patients):
+            # "..., Morazan, a suspected gang member was shot": the parse hung the subject elsewhere; the
+            # noun right before the passive auxiliary is who was hit
+            aux = next((c for c in tok.children if c.dep_ == "auxpass"), None)
+            before = tok.doc[aux.i - 1] if aux is not None and aux.i > 0 else None
+            if before is not None and before.pos_ in ("NOUN", "PROPN"):
+                patients.append(before)
         if not agents and not passive:
             subject = _subject_of(tok) or _left_subject(tok)
             if subject is not None:
