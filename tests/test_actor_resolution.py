@@ -354,3 +354,25 @@ def test_a_killed_separatist_is_an_armed_opponent_not_a_civilian() -> None:
         "On 4 May 2022, soldiers killed a separatist during an operation in Batibo (Momo, Nord-Ouest)."
     )
     assert actor2 is not None and not actor2.startswith("Civilians")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 5 May 2022, an off-duty police officer was shot and killed by two gunmen in Choloma (Cortes).",
+        "On 5 May 2022, gunmen killed a retired soldier at his home in Mopti.",
+    ],
+)
+def test_a_force_member_off_duty_or_retired_counts_as_a_civilian(sentence: str) -> None:
+    _, actor2 = _first_event(sentence)
+    assert actor2 is not None and actor2.startswith("Civilians"), actor2
+
+
+def test_fire_at_farmland_is_an_attack_on_its_civilian_owners() -> None:
+    result = extract_text(
+        "On 6 May 2022, Israeli forces opened fire towards Palestinian agricultural lands east of "
+        "Khan Yunis.",
+        published="2022-05-07",
+    )
+    assert result.events and result.events[0].actor2 == "Civilians (Palestine)"
+    assert result.events[0].event_type == "Violence against civilians"

@@ -70,6 +70,8 @@ COLLECTIVE_NOUNS = {
     "several",
     "many",
 }
+#: A member of a state force who was not serving when hit: ACLED counts them among civilians.
+_OFF_DUTY = re.compile(r"\b(?:off[- ]duty|former|retired|ex-)", re.I)
 #: Sites and formations that stand for the force they belong to: "positions of the border guards".
 SITE_NOUNS = frozenset(("position", "base", "checkpoint", "outpost", "barracks", "convoy", "patrol", "post"))
 #: Military formations: a person of one is a soldier ("a captain of the 5th battalion").
@@ -632,21 +634,21 @@ class DocumentActors:
                         ("Civilians", "Protesters", "Rioters")
                     ):
                         return found  # (not "a military convoy of 40 vehicles": those are its own)
-        if kind is None or kind in ("civilian_vehicle", "military", "org_backref"):
+        if kind is None or kind in ("civilian_vehicle", "civilian_property", "military", "org_backref"):
             # a thing of theirs stands for them: "a police station", "an army base", "a military vehicle";
             # the modifier is the more specific word: "police forces", "a police convoy", "military members"
             for mod in head.lefts:
                 mod_kind = words.get(mod.lower_) or words.get(mod.lemma_.lower())
                 if mod.dep_ not in ("compound", "amod") or mod_kind not in STATE_KINDS:
                     continue
-                if kind in (None, "civilian_vehicle", "org_backref") or mod_kind in (
+                if kind in (None, "civilian_vehicle", "civilian_property", "org_backref") or mod_kind in (
                     "police",
                     "intelligence",
                 ):
                     kind = mod_kind
         if kind in (None, "civilians", "org_backref") and _serves_in_unit(head):
             kind = "military"  # "a captain from the military battalion", "two 5th Armored Division members"
-        if kind == "civilian_vehicle":
+        if kind in ("civilian_vehicle", "civilian_property"):
             kind = "civilians"  # "ambushed a truck carrying passengers", "shot at a bus": its passengers
         if kind == "migrants":
             # "Haitian migrants": Civilians (Haiti); migrants of no (or many) stated nationality are
@@ -656,6 +658,8 @@ class DocumentActors:
         modifiers = {t.lower_ for t in head.lefts}
         if modifiers & ARMED_MODIFIERS and kind in (None, "civilians", "armed_backref", "org_backref"):
             kind = "unidentified_armed_group"  # "two armed individuals", "hooded men", "unknown militants"
+        if kind in STATE_KINDS and _OFF_DUTY.search(doc_text(self.doc)[head.left_edge.idx : head.idx]):
+            kind = "civilians"  # "an off-duty police officer", "a former soldier": ACLED codes civilians
         if kind is None:
             return None
         iso3 = self._modifier_country(head) or country_iso3 or self.focus_iso3
