@@ -72,11 +72,64 @@ def test_no_home_region_from_one_name_shared_by_many_states() -> None:
     assert home_region(Gazetteer.default(), [("Springfield", "Springfield")]) is None
 
 
+def test_counties_filed_without_their_level_word_vote() -> None:
+    # GeoNames files "Coles County" as the district "Coles"
+    text = "The Coles County board and the Douglas County sheriff met in the courthouse on Friday."
+    assert home_region(Gazetteer.default(), [], text) == HomeRegion("USA", "Illinois")
+
+
+def test_province_named_like_a_bigger_town_is_not_named_outright() -> None:
+    # Jamaica's parish of Portland is smaller than the towns of that name: the Maine towns decide
+    names = [("Portland", "Portland"), ("Gorham", "Gorham"), ("Saco", "Saco")]
+    assert home_region(Gazetteer.default(), names) == HomeRegion("USA", "Maine")
+
+
+def test_state_named_outright_despite_a_foreign_province_with_its_town() -> None:
+    # Uruguay's Florida department holds a town called Florida: the US state is still named outright
+    assert home_region(Gazetteer.default(), [("Florida", "Florida")]) == HomeRegion("USA", "Florida")
+
+
+def test_home_region_is_the_one_province_holding_all_the_names() -> None:
+    # each name is shared by many states, so no state gets enough votes; only Minnesota has all three
+    names = [("Rochester", "Rochester"), ("Byron", "Byron"), ("Stewartville", "Stewartville")]
+    assert home_region(Gazetteer.default(), names) == HomeRegion("USA", "Minnesota")
+
+
+def test_country_name_joins_the_names_a_province_holds() -> None:
+    text = "Deputies of the Anderson County sheriff searched the house."
+    assert home_region(Gazetteer.default(), [("Palestine", "Palestine")], text) == HomeRegion("USA", "Texas")
+
+
+def test_big_cities_alone_make_no_home_region() -> None:
+    # a sports story: Ohio holds a Louisville and a Columbus, but big cities are named from anywhere
+    names = [(n, n) for n in ("Louisville", "Columbus", "Ohio", "Connecticut")]
+    assert home_region(Gazetteer.default(), names) is None
+
+
+def test_home_county_named_with_its_level_word() -> None:
+    places = places_of(
+        "A Palestine man was arrested on Tuesday by Anderson County deputies. Palestine police said the man "
+        "fled a traffic stop."
+    )
+    for m in mentions(places, "Palestine") + mentions(places, "Anderson County"):
+        assert (m.place.iso3, m.place.admin1) == ("USA", "Texas")
+
+
 def test_home_namesake_beats_a_bigger_town_elsewhere() -> None:
     gaz = Gazetteer.default()
     home = HomeRegion("USA", "Minnesota")
     ranked = prefer_home(gaz, "Alexandria", gaz.lookup("Alexandria"), home, set())
     assert (ranked[0].iso3, ranked[0].admin1, ranked[0].feature) == ("USA", "Minnesota", "city")
+
+
+def test_town_next_door_when_the_home_province_has_none() -> None:
+    # Vermont has no Hanover; New Hampshire's lies just across the state line, Maryland's far away
+    places = places_of(
+        "A Hanover man was hurt in a crash in Montpelier, Vt., on Friday. Police from Barre and Montpelier "
+        "helped."
+    )
+    m = mentions(places, "Hanover")[0]
+    assert (m.place.iso3, m.place.admin1) == ("USA", "New Hampshire")
 
 
 def test_foreign_city_of_a_named_country_keeps_its_reading() -> None:
@@ -104,6 +157,15 @@ def test_local_story_places_an_ambiguous_town_in_its_state() -> None:
 def test_georgia_with_georgian_towns_is_the_state() -> None:
     places = places_of(
         "Storms hit Georgia on Monday. Roads in Gainesville, Dahlonega and Cumming were closed."
+    )
+    m = mentions(places, "Georgia")[0]
+    assert (m.place.iso3, m.place.feature) == ("USA", "admin1")
+
+
+def test_georgia_inside_an_organisation_of_a_us_story_is_the_state() -> None:
+    places = places_of(
+        "Agents of the Georgia Bureau of Investigation searched a house in Gainesville on Friday, the Hall "
+        "County sheriff said."
     )
     m = mentions(places, "Georgia")[0]
     assert (m.place.iso3, m.place.feature) == ("USA", "admin1")

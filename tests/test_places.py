@@ -287,6 +287,24 @@ def test_a_big_city_beats_a_small_foreign_province_of_its_name() -> None:
     assert mention(places, "Hannover").place.country == "Germany"
 
 
+def test_a_city_of_millions_of_a_named_country_beats_a_sizeable_namesake_nearby() -> None:
+    # the Idaho town of 25,000 and the small towns near Chicago are no reading of "Moscow" when the story
+    # names Russia, however near Chicago they lie
+    places = places_of(
+        "Officials in Boston and Chicago said the talks with Russia would resume in Moscow next month."
+    )
+    assert mention(places, "Moscow").place.iso3 == "RUS"
+
+
+def test_a_big_city_of_the_named_country_beats_a_namesake_of_an_unnamed_one() -> None:
+    # the story names Canada and not Britain: its London is the Ontario city
+    places = places_of(
+        "The council in London voted on Monday to expand the airport. London officials said planes from "
+        "Europe could land in London once Canada signs the deal."
+    )
+    assert all(m.place.iso3 == "CAN" for m in places.mentions if m.text == "London")
+
+
 def test_acronyms_in_a_list_are_no_place_and_province() -> None:
     # "SUD" is also a province's name in Rwanda and Haiti
     places = places_of(

@@ -303,6 +303,27 @@ class DocumentPlaces:
             None,
         )
 
+    def _named_country_city_first(self, text: str, candidates: list[Candidate]) -> list[Candidate]:
+        """A city of `_NAMED_COUNTRY_CITY` people or more, of a country the text names, before a namesake
+        in a country it does not name: "London" in a story that names Canada, not Britain, is London,
+        Ontario."""
+        if not candidates or candidates[0].iso3 in self.named_iso3 or candidates[0].feature == "country":
+            return candidates
+        city = next(
+            (
+                c
+                for c in self.gazetteer.lookup(text, limit=50)
+                if c.feature == "city"
+                and c.iso3 in self.named_iso3
+                and c.population >= _NAMED_COUNTRY_CITY
+                and c.name.casefold() == text.casefold()
+            ),
+            None,
+        )
+        if city is None:
+            return candidates
+        return [city, *[c for c in candidates if (c.geonameid, c.feature) != (city.geonameid, city.feature)]]
+
     def _named_part_of_country(self, text: str, country: object) -> Candidate | None:
         """The province that a name the dictionary files under its country calls by its own name: "England",
         "Wales", "Northern Ireland" stand for the United Kingdom as actors, but a geoparser places them
@@ -491,6 +512,9 @@ class DocumentPlaces:
                 return found[0]
         country = self.dictionary.country(text)
         if country is not None:
+            state = self._state_named_like_country(text, country)
+            if state is not None and state.iso3 == self.focus_iso3:
+                return state  # "the Georgia Bureau of Investigation" in a story about the US
             return self.gazetteer.country(country.name)
         region = self.gazetteer.region(text)
         if region is not None:
@@ -805,11 +829,15 @@ class DocumentPlaces:
         else:
             hint = self.home.iso3 if home_town and self.home else self.focus_iso3
             candidates = self.gazetteer.lookup(text, hint)
+            big_abroad = False
             if not hint or all(c.iso3 != hint for c in candidates):
                 candidates = _big_city_first(candidates)
-            elif candidates[0].feature == "city" and candidates[0].population < 20_000:
+            elif candidates[0].feature == "city" and candidates[0].population < _TOWN_UNDER_METROPOLIS:
                 # "pickets in Kaluga ... the invasion of Ukraine": the Russian city of 340,000, not a
-                # Ukrainian hamlet spelt alike, when Russia is in the story too
+                # Ukrainian hamlet spelt alike, when Russia is in the story too; and a city of millions
+                # whose country the text names outranks even a sizeable town ("Moscow" in a story about
+                # Russia is not the Idaho town of 25,000)
+                small = candidates[0].population < 20_000
                 big = [
                     c
                     for c in self.gazetteer.lookup(text, limit=20)
@@ -817,12 +845,13 @@ class DocumentPlaces:
                     and c.name.casefold() == text.casefold()
                     and c.iso3 != hint
                     and (
-                        c.population >= 1_000_000
-                        or (c.population >= 200_000 and c.iso3 in self.supported_iso3)
+                        (c.population >= 1_000_000 and (small or c.iso3 in self.named_iso3))
+                        or (small and c.population >= 200_000 and c.iso3 in self.supported_iso3)
                     )
                 ]
                 if big:
                     candidates = [big[0], *candidates]
+                    big_abroad = True
             if (
                 hint
                 and candidates
@@ -842,11 +871,14 @@ class DocumentPlaces:
                     or c.population >= 1_000_000
                     or (c.iso3 in self.supported_iso3 and c.population >= 100_000)
                 ]
-            if near is not None and len(candidates) > 1:
+            # the city of millions stays first: a namesake near the last town placed ("Moscow" after "New
+            # York" in a story about flights to Russia) is no likelier for being near
+            if near is not None and len(candidates) > 1 and not big_abroad:
                 best = self.gazetteer.best(text, hint, near)
                 if best is not None:
                     candidates = [best, *[c for c in candidates if c.geonameid != best.geonameid]]
             candidates = capital_first(text, candidates)
+            candidates = self._named_country_city_first(text, candidates)
             candidates = prefer_home(self.gazetteer, text, candidates, self.home, self.named_iso3)
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
@@ -1443,6 +1475,12 @@ _NATIONALITY_BEFORE = re.compile(
 
 # A town this big named before a province it is not in is an item of a list, not a place in that province.
 _SIZEABLE_TOWN = 50_000
+
+# A city this big, of a country the text names, outranks a namesake in a country it does not name.
+_NAMED_COUNTRY_CITY = 100_000
+
+# A town below this size gives way to a city of millions of a country the text names.
+_TOWN_UNDER_METROPOLIS = 100_000
 
 # A city this big is known by its name alone: no namesake province abroad relocates it.
 _BIG_CITY = 500_000
