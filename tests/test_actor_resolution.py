@@ -376,3 +376,13 @@ def test_fire_at_farmland_is_an_attack_on_its_civilian_owners() -> None:
     )
     assert result.events and result.events[0].actor2 == "Civilians (Palestine)"
     assert result.events[0].event_type == "Violence against civilians"
+
+
+def test_party_members_attacked_are_civilians_with_the_party_associated() -> None:
+    events = extract_text(
+        "On 7 May 2022, JMM members assaulted and injured four BJP members in Ranchi city "
+        "(Ranchi, Jharkhand).",
+        published="2022-05-08",
+    ).events
+    assert events and events[0].actor2 == "Civilians (India)"
+    assert events[0].assoc_actor_2 is not None and "BJP" in events[0].assoc_actor_2

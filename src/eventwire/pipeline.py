@@ -447,6 +447,16 @@ class EventReader:
         actor1, assoc1, actor2 = self._conventions(
             event_type, sub, words, actor1, actor2, iso3, trigger_evidence
         )
+        civilians_of: Resolved | None = None
+        if (
+            actor2 is not None
+            and actor2.kind != "generic"
+            and actor2.actor.type in ("political_party", "organisation")
+            and (event_type == "Violence against civilians" or sub in ("Mob violence", "Arrests"))
+        ):
+            # "assaulted 4 BJP members", "attacked Kibugu", "abducted eight Shan men": unarmed people of a
+            # party, a community or a place are ACLED's civilians, the party their associated actor
+            civilians_of, actor2 = actor2, self.actors.generic("civilians", iso3, actor2.evidence)
 
         sentence_text = sent.text.rstrip()
         evidence: dict[str, Evidence] = {
@@ -468,6 +478,8 @@ class EventReader:
             ev.actor2, ev.inter2, evidence["actor2"] = actor2.name, actor2.inter, actor2.evidence
             # "traders ... and six people": the same generic actor twice is one actor, not an associate
             others = list(dict.fromkeys(r.name for r in actor2_all[1:] if r.name != actor2.name))
+            if civilians_of is not None and civilians_of.actor.known:
+                others = [civilians_of.name, *(o for o in others if o != civilians_of.name)]
             if others:
                 ev.assoc_actor_2 = "; ".join(others)
         if date is not None:
