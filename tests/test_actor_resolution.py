@@ -386,3 +386,26 @@ def test_party_members_attacked_are_civilians_with_the_party_associated() -> Non
     ).events
     assert events and events[0].actor2 == "Civilians (India)"
     assert events[0].assoc_actor_2 is not None and "BJP" in events[0].assoc_actor_2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected_actor2"),
+    [
+        # "artillery" modifying "shells": the shells carry the roles of "fired ... at"
+        (
+            "On 8 May 2022, Houthi forces fired artillery and tank shells at army positions in Sirwah "
+            "(Marib).",
+            "Military Forces of Yemen",
+        ),
+        # "targeting" hung on the device names the target
+        (
+            "On 8 May 2022, unknown militants detonated a roadside IED targeting a military vehicle "
+            "near Hama.",
+            "Military Forces of Syria",
+        ),
+    ],
+)
+def test_the_target_of_a_weapon_phrase(sentence: str, expected_actor2: str) -> None:
+    events = extract_text(sentence, published="2022-05-09").events
+    weapon = next(e for e in events if e.event_type == "Explosions/Remote violence")
+    assert weapon.actor2 is not None and weapon.actor2.startswith(expected_actor2), weapon.actor2

@@ -405,7 +405,7 @@ def _conjoined_opponents(verb: Token) -> list[Token]:
 
 def arguments(trigger: Trigger) -> Arguments:
     tok = trigger.token
-    while tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
+    while tok.dep_ in ("compound", "nmod") and tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
         tok = tok.head  # "the army carried out artillery strikes against X": the strikes carry the roles
     agents: list[Token] = []
     patients: list[Token] = []
@@ -548,6 +548,12 @@ def arguments(trigger: Trigger) -> Arguments:
         for clause in verb.children:
             if clause.dep_ in ("advcl", "acl", "xcomp", "conj") and clause.lemma_.lower() in VICTIM_VERBS:
                 patients.extend(c for c in clause.children if c.dep_ == "dobj")
+    if tok.pos_ == "VERB":
+        # "detonated a roadside IED targeting a regime vehicle": "targeting" hangs on the device
+        for clause in tok.subtree:
+            if clause.dep_ in ("acl", "advcl") and clause.lemma_.lower() == "target" and clause.i > tok.i:
+                patients.extend(c for c in clause.children if c.dep_ == "dobj")
+                break
     if tok.lemma_.lower() in DEFENDING_VERBS and tok.pos_ == "VERB":
         agents, patients = _attacker_first(tok, agents, patients, passive)
     elif (
