@@ -409,3 +409,12 @@ def test_the_target_of_a_weapon_phrase(sentence: str, expected_actor2: str) -> N
     events = extract_text(sentence, published="2022-05-09").events
     weapon = next(e for e in events if e.event_type == "Explosions/Remote violence")
     assert weapon.actor2 is not None and weapon.actor2.startswith(expected_actor2), weapon.actor2
+
+
+def test_named_dead_in_the_next_sentence_beat_a_guessed_opponent() -> None:
+    # the text names Ukraine's army elsewhere, but the men killed in this clash were Wagner's
+    _, actor2 = _first_event(
+        "On 9 May 2022, the Ukrainian army said it was holding Bakhmut. On 10 May 2022, Ukrainian forces "
+        "clashed near Soledar, Donetsk. Twelve Wagner Group fighters were killed."
+    )
+    assert actor2 is not None and "Wagner" in actor2, actor2

@@ -355,6 +355,8 @@ class EventReader:
             actor2_all = [r for tok in args.territory_from for r in self.actors.resolve(tok, iso3)]
             if not actor2_all and actor1 is not None and _ONE_SIDE_BOTH_WAYS.search(sent.text):
                 actor2_all = [actor1]  # "rival gangs exchanged fire": ACLED names the one actor on both sides
+            if not actor2_all and following is not None:
+                actor2_all = self._toll_victims(following, actor1, iso3)  # named dead before a guess
             if not actor2_all and actor1 is not None:
                 opponent = self._opponent(actor1) or self._default_opponent(
                     actor1, iso3, Evidence(trigger.start, trigger.end, trigger.text)
