@@ -418,3 +418,14 @@ def test_named_dead_in_the_next_sentence_beat_a_guessed_opponent() -> None:
         "clashed near Soledar, Donetsk. Twelve Wagner Group fighters were killed."
     )
     assert actor2 is not None and "Wagner" in actor2, actor2
+
+
+def test_an_exchange_of_shelling_has_its_joint_subjects_on_both_sides() -> None:
+    events = extract_text(
+        "On 30 March 2022, Armenian forces and Azerbaijani forces exchanged artillery shelling near Sotk, "
+        "Gegharkunik. Casualties unknown.",
+        published="2022-03-31",
+    ).events
+    shelling = next(e for e in events if e.event_type == "Explosions/Remote violence")
+    sides = {(shelling.actor1 or "").split(" (")[0], (shelling.actor2 or "").split(" (")[0]}
+    assert sides == {"Military Forces of Armenia", "Military Forces of Azerbaijan"}, sides

@@ -345,9 +345,11 @@ class EventReader:
         actor1 = self._first(args.agents, iso3)
         actor2_all = [r for tok in args.patients for r in self.actors.resolve(tok, iso3)]
         actor2_all = [r for r in actor2_all if actor1 is None or r.name != actor1.name]
-        if not actor2_all and trigger.entry.event_type == "Battles" and actor1 is not None:
+        mutual = trigger.token.lemma_.lower() == "exchange" or trigger.token.head.lemma_.lower() == "exchange"
+        if not actor2_all and (trigger.entry.event_type == "Battles" or mutual) and actor1 is not None:
             # "NPA militants and the military engaged in a firefight", "a clash between Russian and
-            # Ukrainian forces": a fight's joint subjects are its two sides
+            # Ukrainian forces", "X and Y exchanged shelling": a fight's joint subjects are its two sides
+            # (a shelling's are allies: "Russian and Belarusian forces shelled")
             actor2_all = [
                 r for tok in args.agents for r in self.actors.resolve(tok, iso3) if r.name != actor1.name
             ]

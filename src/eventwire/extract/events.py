@@ -376,8 +376,11 @@ def _subject_of(verb: Token) -> Token | None:
             if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head  # "Russian forces who fired mortars": the forces
             return child
-    # inherit from the verb this one is coordinated with or subordinated to
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
+    # inherit from the verb this one is coordinated with or subordinated to, or whose object it is
+    # ("X and Y exchanged artillery shelling", with "shelling" read as a verb)
+    if (verb.dep_ in ("conj", "xcomp", "advcl") or (verb.dep_ == "dobj" and verb.tag_ == "VBG")) and (
+        verb.head.i != verb.i
+    ):
         return _subject_of(verb.head)
     if verb.dep_ == "relcl":
         return verb.head
