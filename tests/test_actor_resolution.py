@@ -429,3 +429,8 @@ def test_an_exchange_of_shelling_has_its_joint_subjects_on_both_sides() -> None:
     shelling = next(e for e in events if e.event_type == "Explosions/Remote violence")
     sides = {(shelling.actor1 or "").split(" (")[0], (shelling.actor2 or "").split(" (")[0]}
     assert sides == {"Military Forces of Armenia", "Military Forces of Azerbaijan"}, sides
+
+
+def test_workers_of_a_company_are_not_soldiers() -> None:
+    _, actor2 = _first_event("On 9 May 2022, gunmen abducted three workers of a mining company near Kidal.")
+    assert actor2 is not None and actor2.startswith("Civilians"), actor2

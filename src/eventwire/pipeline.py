@@ -27,6 +27,7 @@ from .extract.dates import ResolvedDate, find_dates, resolve_date
 from .extract.events import (
     CLASH_WORDS,
     LABEL_WEIGHT,
+    MUTUAL_VERBS,
     Trigger,
     arguments,
     context_words,
@@ -345,7 +346,7 @@ class EventReader:
         actor1 = self._first(args.agents, iso3)
         actor2_all = [r for tok in args.patients for r in self.actors.resolve(tok, iso3)]
         actor2_all = [r for r in actor2_all if actor1 is None or r.name != actor1.name]
-        mutual = trigger.token.lemma_.lower() == "exchange" or trigger.token.head.lemma_.lower() == "exchange"
+        mutual = {trigger.token.lemma_.lower(), trigger.token.head.lemma_.lower()} & MUTUAL_VERBS
         if not actor2_all and (trigger.entry.event_type == "Battles" or mutual) and actor1 is not None:
             # "NPA militants and the military engaged in a firefight", "a clash between Russian and
             # Ukrainian forces", "X and Y exchanged shelling": a fight's joint subjects are its two sides

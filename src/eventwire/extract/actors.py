@@ -74,8 +74,9 @@ COLLECTIVE_NOUNS = {
 _OFF_DUTY = re.compile(r"\b(?:off[- ]duty|former|retired|ex-)", re.I)
 #: Sites and formations that stand for the force they belong to: "positions of the border guards".
 SITE_NOUNS = frozenset(("position", "base", "checkpoint", "outpost", "barracks", "convoy", "patrol", "post"))
-#: Military formations: a person of one is a soldier ("a captain of the 5th battalion").
-UNIT_WORDS = frozenset(("battalion", "brigade", "division", "regiment", "platoon", "company", "corps"))
+#: Military formations: a person of one is a soldier ("a captain of the 5th battalion"). Not "company" or
+#: "corps": "workers of a mining company", "the diplomatic corps".
+UNIT_WORDS = frozenset(("battalion", "brigade", "division", "regiment", "platoon"))
 
 
 def _serves_in_unit(head: Token) -> bool:

@@ -387,6 +387,8 @@ def _subject_of(verb: Token) -> Token | None:
     return None
 
 
+#: Verbs of an act done both ways: "exchanged fire with X", "X and Y traded shelling".
+MUTUAL_VERBS = frozenset(("exchange", "trade"))
 #: Verbs whose "with X" / "against X" names the other side of a fight.
 _FIGHT_VERBS = frozenset(("clash", "fight", "engage", "battle", "skirmish"))
 
@@ -434,7 +436,7 @@ def arguments(trigger: Trigger) -> Arguments:
                 patients.extend(c for c in child.children if c.dep_ == "pobj")
             if child.dep_ == "dobj":  # "opened fire on a bus", "fired shots at the police"
                 # "with" names the other side only of an exchange: "exchanged fire with the police"
-                mutual = tok.lemma_.lower() in ("exchange", "trade")
+                mutual = tok.lemma_.lower() in MUTUAL_VERBS
                 for prep in child.children:
                     if (
                         prep.dep_ == "prep"
