@@ -383,3 +383,26 @@ def test_geowebnews_reader_keeps_toponyms_and_drops_expressions(tmp_path: Path) 
     [article] = read_geoparsing(path)
     assert [(t["start"], t["end"]) for t in article["toponyms"]] == [(13, 17)]
     assert article["toponyms"][0]["lat"] == 45.75
+
+
+def test_ucdp_place_description_locates_the_headline_events() -> None:
+    pytest.importorskip("spacy")
+    from eventwire.evaluate import extract_ucdp_row
+    from eventwire.pipeline import Pipeline
+    from eventwire.resolve.gazetteer import haversine_km
+
+    pipeline = Pipeline()
+    row = {
+        "id": "1",
+        "source_headline": "Shelling kills two civilians in Homs",
+        "source_date": "2017-03-02",
+        "where_description": "Tadmur town",
+    }
+    own = extract_ucdp_row(pipeline, row, None)
+    described = extract_ucdp_row(pipeline, row)
+    assert own and own[0]["location"] == "Homs"
+    assert described and described[0]["location"] == "Tadmur town"
+    assert haversine_km(described[0]["latitude"], described[0]["longitude"], 34.56, 38.28) < 10
+    assert "location" not in described[0]["evidence"]  # no span of the headline supports Tadmur
+    unknown = extract_ucdp_row(pipeline, {**row, "where_description": "Foix village"})
+    assert unknown[0]["location"] == "Homs"  # a description the gazetteer does not know changes nothing

@@ -668,3 +668,15 @@ def test_fishing_boats_fired_on_stand_for_their_crews() -> None:
         )
     )
     assert (ev.event_type, ev.actor2) == ("Violence against civilians", "Civilians (Palestine)")
+
+
+def test_a_placed_clash_without_named_sides_is_coded_with_unidentified_groups() -> None:
+    result = extract_text(
+        "Clashes continued in the countryside of Homs on Tuesday.", published=dt.date(2021, 5, 6)
+    )
+    ev = only_event(result, "Battles")
+    assert ev.actor1 == "Unidentified Armed Group (Syria)" and ev.location == "Homs"
+    # a clash in a subordinate clause, or one the text does not place, stays background
+    later = "The army suffered losses as clashes continued in the countryside of Homs."
+    assert all(e.actor1 != "Unidentified Armed Group (Syria)" for e in extract_text(later).events)
+    assert not extract_text("Clashes continued on Tuesday.", published=dt.date(2021, 5, 6)).events

@@ -169,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="take only the first N rows")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON on the last line")
     p.add_argument("--errors", metavar="FILE", help="write the worst rows as JSONL to FILE")
+    p.add_argument(
+        "--place-column",
+        default="where_description",
+        metavar="COLUMN",
+        help="ucdp: the column describing where the event happened (default where_description; "
+        "'' for the headline alone)",
+    )
 
     p = sub.add_parser("gazetteer", help="the local gazetteer: import GeoNames dumps, counts, lookups")
     gsub = p.add_subparsers(dest="gazetteer_command", required=True)
@@ -596,9 +603,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 args.limit,
                 pipeline,
                 lambda items, total: progress.track(items, total=total),
+                args.place_column or None,
             )
     else:
-        metrics, errors = run(args.dataset, args.path, args.limit, pipeline)
+        metrics, errors = run(args.dataset, args.path, args.limit, pipeline, None, args.place_column or None)
     if args.errors:
         try:
             with open(args.errors, "w", encoding="utf-8") as fh:

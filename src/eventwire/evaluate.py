@@ -21,13 +21,15 @@ import re
 import statistics
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .extract.descriptions import resolve_description
 from .resolve.dictionary import ActorDictionary
-from .resolve.gazetteer import haversine_km
+from .resolve.gazetteer import Gazetteer, haversine_km
 
 ACLED_METRICS = (
     "event_recall",
@@ -568,6 +570,10 @@ def extract_geoparsing(pipeline: Any, article: dict[str, Any]) -> list[dict[str,
 # ------------------------------------------------------------------------------------------ UCDP
 
 
+#: The UCDP GED column that describes where an event happened, read beside the headline.
+UCDP_PLACE_COLUMN = "where_description"
+
+
 def read_ucdp(path: str | Path, limit: int | None = None) -> list[dict[str, str]]:
     """The first `limit` rows of a UCDP GED CSV."""
     rows = read_acled_like(path, limit)
@@ -634,9 +640,13 @@ def score_ucdp(
     }
 
 
-def extract_ucdp_row(pipeline: Any, row: dict[str, str]) -> list[dict[str, Any]]:
-    """Events from a UCDP row's `source_headline` (the only text GED carries), published on its
-    `source_date` (else `date_start`)."""
+def extract_ucdp_row(
+    pipeline: Any, row: dict[str, str], place_column: str | None = UCDP_PLACE_COLUMN
+) -> list[dict[str, Any]]:
+    """Events from a UCDP row's `source_headline`, published on its `source_date` (else `date_start`).
+    Where the row describes the event's place (`place_column`, GED's `where_description`), that
+    description, resolved in the headline's country, is each event's location; an event keeps its own
+    when the description names nothing the gazetteer knows."""
     from .ingest import read_bytes
 
     published = None
@@ -650,7 +660,16 @@ def extract_ucdp_row(pipeline: Any, row: dict[str, str]) -> list[dict[str, Any]]
         )
     except InputError:
         return []
-    return [ev.to_dict() for ev in pipeline.extract(doc).events]
+    events = pipeline.extract(doc).events
+    description = (row.get(place_column) or "").strip() if place_column else ""
+    if events and description:
+        countries = Counter(ev.iso3 for ev in events if ev.iso3)
+        iso3 = countries.most_common(1)[0][0] if countries else None
+        place = resolve_description(description, Gazetteer.default(), iso3)
+        if place is not None:
+            for ev in events:
+                ev.locate(place)
+    return [ev.to_dict() for ev in events]
 
 
 # ------------------------------------------------------------------------------------------ relations
@@ -932,8 +951,10 @@ def run(
     limit: int | None = None,
     pipeline: Any = None,
     progress: Callable[[Iterable[Any], int], Iterator[Any]] | None = None,
+    place_column: str | None = UCDP_PLACE_COLUMN,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run the pipeline over a dataset: (metrics, worst rows for `--errors`)."""
+    """Run the pipeline over a dataset: (metrics, worst rows for `--errors`). `place_column` is the UCDP
+    column read as the event's place description (None: the headline alone)."""
     if pipeline is None:
         from .pipeline import Pipeline
 
@@ -1004,7 +1025,7 @@ def run(
         rows = read_ucdp(path, limit)
         preds, crashed = [], 0
         for row in each(rows):
-            events, crash = _guarded(extract_ucdp_row, pipeline, row)
+            events, crash = _guarded(extract_ucdp_row, pipeline, row, place_column)
             preds.append(events or [])
             crashed += crash is not None
         dictionary = ActorDictionary.default()

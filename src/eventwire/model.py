@@ -200,6 +200,21 @@ class Event:
             key += f"|{trigger.start}" if trigger else ""
             self.id = hashlib.sha256(key.encode()).hexdigest()[:24]
 
+    def locate(self, place: Place) -> None:
+        """Set the location fields from `place`; its evidence, if any, supports `location`."""
+        self.location, self.latitude, self.longitude = place.name, place.latitude, place.longitude
+        self.country, self.iso3, self.admin1, self.admin2 = (
+            place.country,
+            place.iso3,
+            place.admin1,
+            place.admin2,
+        )
+        self.geo_precision = place.geo_precision
+        if place.evidence is not None:
+            self.evidence["location"] = place.evidence
+        else:
+            self.evidence.pop("location", None)  # the old span supports a place no longer ours
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "document_id": self.document_id}
         out.update({name: getattr(self, name) for name in ACLED_FIELDS})

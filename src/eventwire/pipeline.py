@@ -424,6 +424,17 @@ class EventReader:
         ):
             # a bomb that went off with no one named behind it: ACLED's unidentified armed group
             actor1 = self.actors.generic("unidentified_armed_group", iso3, trigger_evidence)
+        if (
+            actor1 is None
+            and actor2 is None
+            and trigger.entry.event_type == "Battles"
+            and trigger.token.pos_ in ("NOUN", "PROPN")
+            and in_main_clause(trigger)
+            and self.places.in_sentence(sent)
+        ):
+            # "Clashes continue in Homs countryside": a fight the report places but whose sides it does
+            # not name; ACLED's coders write the unnamed sides as unidentified armed groups
+            actor1 = self.actors.generic("unidentified_armed_group", iso3, trigger_evidence)
         if actor1 is None and trigger.entry.phrase == "displacement:":
             actor1 = self.actors.generic("civilians", iso3, trigger_evidence)  # the displaced
         needs_actor = ("Battles", "TARGET", "Strategic developments")
@@ -497,12 +508,7 @@ class EventReader:
         elif self.published is not None:
             ev.event_date, ev.time_precision = self.published.isoformat(), 2  # reported, day not stated
         if place is not None and place.place is not None:
-            p = place.place
-            ev.location, ev.latitude, ev.longitude = p.name, p.latitude, p.longitude
-            ev.country, ev.iso3, ev.admin1, ev.admin2 = p.country, p.iso3, p.admin1, p.admin2
-            ev.geo_precision = p.geo_precision
-            if p.evidence is not None:
-                evidence["location"] = p.evidence
+            ev.locate(place.place)
         elif iso3:
             country = ActorDictionary.default().country_by_iso(iso3)
             if country is not None:
