@@ -3,8 +3,7 @@ time_precision), the weekday/date conflict, unknown years, non-dates, and the se
 
 from __future__ import annotations
 
-import time
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -278,18 +277,3 @@ def test_find_dates_conflict_and_relative_phrases() -> None:
     found = find_dates(s, MON)
     assert [r.text for r in found] == ["A couple of days ago", "Sunday, October 31"]
     assert found[1].date == date(2016, 10, 30) and found[1].warnings
-
-
-# --- speed -------------------------------------------------------------------------------------------------
-
-
-def test_resolve_is_fast_after_warm_up() -> None:
-    texts = ["Saturday", "Sunday, October 31", "last week", "23 May 2022", "yesterday", "in March", "26"]
-    resolve_date("31/10/2016", MON)  # warm-up, including the lazy dateparser import
-    calls = 0
-    t0 = time.perf_counter()
-    for i in range(100):
-        for text in texts:  # a new publication date each round defeats the cache: the honest cost
-            resolve_date(text, MON - timedelta(days=i))
-            calls += 1
-    assert (time.perf_counter() - t0) / calls < 1e-3

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from importlib import resources
 
 import pycountry
@@ -321,30 +320,6 @@ def test_generic_names(d: ActorDictionary, kind: str, iso3: str | None, name: st
 def test_generic_rejects_unknown_kind(d: ActorDictionary) -> None:
     with pytest.raises(ValueError):
         d.generic("tourists", "IRQ")
-
-
-# ---------------------------------------------------------------- speed
-
-
-def test_loading_is_fast() -> None:
-    texts = (_data("actors.yaml"), _data("countries.tsv"), _data("state_forces.tsv"))
-    best = float("inf")
-    for _ in range(3):  # best of three, so a busy machine does not fail the test
-        start = time.perf_counter()
-        ActorDictionary.from_texts(*texts)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.3
-
-
-def test_lookup_is_fast(d: ActorDictionary) -> None:
-    queries = ["Hayat Tahrir al-Sham", "ISIS", "Hashid Shaabi", "nobody at all", "Lord's Resistance Army"]
-    n = 2000
-    start = time.perf_counter()
-    for _ in range(n):
-        for q in queries:
-            d.lookup(q, year=2015)
-    per_lookup_ms = (time.perf_counter() - start) / (n * len(queries)) * 1000
-    assert per_lookup_ms < 0.05
 
 
 def test_a_generic_actor_takes_the_name_acled_gives_it_in_one_country() -> None:

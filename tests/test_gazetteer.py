@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,9 +180,7 @@ def test_index_file(gazetteer: Gazetteer) -> None:
     meta = gazetteer.stats()
     assert meta["version"] == gz._index_version()
     assert int(meta["places"]) > 250_000
-    t0 = time.perf_counter()
-    Gazetteer(gazetteer.path).close()
-    assert time.perf_counter() - t0 < 0.3
+    Gazetteer(gazetteer.path).close()  # opening a built index builds nothing (its speed: bench_lookups.py)
 
 
 def test_mosul(gazetteer: Gazetteer) -> None:
@@ -305,19 +302,9 @@ def test_unknown_and_limits(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Mosul", limit=0) == []
 
 
-def test_lookup_speed_and_threads(gazetteer: Gazetteer) -> None:
+def test_lookups_from_threads(gazetteer: Gazetteer) -> None:
+    # lookup speed is measured by bench/bench_lookups.py, not here
     names = ["Mosul", "Aleppo", "Idlib", "Baghdad", "Sinjar", "Springfield", "Raqqa", "Goma", "Kidal"]
-    gazetteer._rows.cache_clear()
-    t0 = time.perf_counter()
-    for n in names:
-        gazetteer.lookup(n)
-    uncached = (time.perf_counter() - t0) / len(names)
-    t0 = time.perf_counter()
-    for _ in range(100):
-        for n in names:
-            gazetteer.lookup(n)
-    cached = (time.perf_counter() - t0) / (100 * len(names))
-    assert uncached < 0.02 and cached < 0.001  # loose bounds: typical is ~0.4 ms and ~25 us
 
     errors: list[BaseException] = []
 
