@@ -680,3 +680,26 @@ def test_a_placed_clash_without_named_sides_is_coded_with_unidentified_groups() 
     later = "The army suffered losses as clashes continued in the countryside of Homs."
     assert all(e.actor1 != "Unidentified Armed Group (Syria)" for e in extract_text(later).events)
     assert not extract_text("Clashes continued on Tuesday.", published=dt.date(2021, 5, 6)).events
+
+
+def test_sides_of_a_clash_hung_on_its_place_and_a_bare_target() -> None:
+    clash = only_event(
+        extract_text(
+            "Clashes broke out in the village of Kafr Zita between government troops and Hurras al-Din.",
+            published=dt.date(2021, 5, 6),
+        ),
+        "Battles",
+    )
+    assert clash.actor1 == "Military Forces of Syria (2000-2024)" and clash.actor2 is not None
+    assert "Hurras" in clash.actor2
+    # "target" is the event only where nothing else is: an attack by whoever targeted
+    day = dt.date(2021, 5, 6)
+    target = only_event(
+        extract_text("Government troops targeted rebel positions near Idlib on Monday.", published=day)
+    )
+    assert target.actor1 == "Military Forces of Syria (2000-2024)" and target.location == "Idlib"
+    assert target.event_type == "Battles"  # rebel positions are armed men's
+    shelled = extract_text(
+        "Government troops shelled and targeted rebel positions near Idlib.", published=day
+    )
+    assert [e.sub_event_type for e in shelled.events] == ["Shelling/artillery/missile attack"]

@@ -480,6 +480,13 @@ def arguments(trigger: Trigger) -> Arguments:
                 for p in pobjs:
                     (patients if agents or child.lower_ == "with" else agents).append(p)
                     patients.extend(c for c in p.conjuncts if c.i > p.i)
+        if not agents:
+            # "clashes in the al-Merej area between regime forces and rebels": the parser hangs the sides
+            # on the place that came between
+            sides = _between_after_place(tok)
+            if sides:
+                agents.append(sides[0])
+                patients.extend(c for c in sides[0].conjuncts if c.i > sides[0].i)
         head = tok.head
         # "fired 120mm and 82mm mortars", "used aviation and artillery": the list's first item holds the
         # place in the clause
@@ -627,6 +634,27 @@ def _attacker_first(
 #: ("On 13 June, in Monterrey, Nuevo Leon, an unknown number of armed individuals fired shots": the
 #: subject hangs off "Leon" as an apposition).
 _STRAY_SUBJECT_DEPS = frozenset(("appos", "dep", "npadvmod", "nsubj"))
+
+
+def _between_after_place(tok: Token) -> list[Token]:
+    """The objects of a "between" that hangs on a noun of `tok`'s place phrase ("clashes in X area
+    between A and B"), or of its verb's when `tok` is the subject; following prepositions and their
+    objects only, so no clause is crossed."""
+    holders = [tok, tok.head] if tok.dep_ == "nsubj" else [tok]  # "clashes broke out in X between ..."
+    frontier = [
+        c
+        for h in holders
+        for c in h.children
+        if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "around")
+    ]
+    for _ in range(3):  # "in the village of X between ...": prep, pobj, prep, pobj
+        nouns = [c for prep in frontier for c in prep.children if c.dep_ == "pobj"]
+        for noun in nouns:
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ == "between":
+                    return [c for c in prep.children if c.dep_ == "pobj"]
+        frontier = [c for noun in nouns for c in noun.children if c.dep_ == "prep"]
+    return []
 
 
 def _left_subject(verb: Token) -> Token | None:
