@@ -703,3 +703,17 @@ def test_sides_of_a_clash_hung_on_its_place_and_a_bare_target() -> None:
         "Government troops shelled and targeted rebel positions near Idlib.", published=day
     )
     assert [e.sub_event_type for e in shelled.events] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_struck_town_the_ner_calls_an_organisation_is_a_place_not_an_actor() -> None:
+    day = dt.date(2021, 5, 6)
+    shelled = only_event(
+        extract_text("Government forces shelled Kafr Nabl on Tuesday, killing a woman.", published=day)
+    )
+    assert shelled.location == "Kafr Nabl" and shelled.country == "Syria"
+    assert shelled.actor2 == "Civilians (Syria)"
+    on = only_event(extract_text("Heavy shelling on Darayya killed two children on Tuesday.", published=day))
+    assert on.location == "Darayya" and on.actor1 != "Darayya"
+    # a capitalised common noun opening a headline names nobody
+    jets = only_event(extract_text("Warplanes bomb Kafr Nabl in the countryside of Idlib.", published=day))
+    assert jets.actor1 == "Military Forces of Syria (2000-2024)"

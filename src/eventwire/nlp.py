@@ -381,7 +381,13 @@ def _trimmed(doc: Doc, ent: Span) -> tuple[int, int]:
 #: Verbs whose object is a place when the gazetteer knows the name: "Eritrea captured Badme", "shelled Knin".
 _PLACE_OBJECT_VERBS = frozenset(
     ("capture", "seize", "retake", "recapture", "take", "shell", "bomb", "raid", "storm", "overrun",
-     "besiege", "liberate", "enter", "patrol", "encircle", "surround", "invade", "occupy")
+     "besiege", "liberate", "enter", "patrol", "encircle", "surround", "invade", "occupy", "target",
+     "bombard", "pound")
+)  # fmt: skip
+#: Strikes that fall "on" a place: "shelling on Kafr Nabl", "raids on Darayya".
+_STRIKE_NOUNS = frozenset(
+    ("shelling", "bombardment", "bombing", "raid", "airstrike", "strike", "bomb", "barrel", "missile",
+     "rocket", "shell", "attack", "assault", "offensive")
 )  # fmt: skip
 #: Nouns a place owns in the possessive: "Grozny's streets", "Kabul's outskirts".
 _PLACE_PARTS = frozenset(
@@ -392,18 +398,24 @@ _PLACE_PARTS = frozenset(
 
 def _taken_or_struck(doc: Doc, start: int, end: int, gazetteer) -> bool:
     """A name the NER calls a person or an organisation that a military verb takes as its object ("Eritrea
-    captured Badme") or that owns streets or outskirts ("Grozny's streets"), and that the gazetteer knows
-    by that very name."""
+    captured Badme"), that owns streets or outskirts ("Grozny's streets") or that a strike falls on
+    ("shelling on Darayya"), and that the gazetteer knows."""
     span = doc[start:end]
     root = span.root
     head = root.head
     placed = (root.dep_ == "dobj" and head.lemma_.lower() in _PLACE_OBJECT_VERBS) or (
         root.dep_ == "poss" and head.lower_ in _PLACE_PARTS
     )
-    if not placed:
-        return False
-    text = span.text
-    return any(c.name.casefold() == text.casefold() for c in gazetteer.lookup(text, limit=5))
+    if placed:
+        return bool(gazetteer.lookup(span.text, limit=1))  # any spelling: "Kafr Nabl" is Kafranbel
+    # "shelling on Kafr Nabl", "barrel bombs on Darayya": what a strike falls on, under any spelling the
+    # gazetteer knows (the NER reads unfamiliar Arabic names as people or organisations)
+    struck_on = (
+        root.dep_ == "pobj"
+        and head.lower_ == "on"
+        and (head.head.lemma_.lower() in _STRIKE_NOUNS or head.head.lower_ in _STRIKE_NOUNS)
+    )
+    return struck_on and bool(gazetteer.lookup(span.text, limit=1, features=("city", "admin2")))
 
 
 def _comma_admin_inside(doc: Doc, start: int, end: int) -> bool:

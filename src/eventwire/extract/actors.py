@@ -394,6 +394,8 @@ class DocumentActors:
             national = _NATIONAL_FORCE.fullmatch(text)
             if actor is None and national and self.dictionary.country(national.group(1)) is not None:
                 return  # "the Ukrainian Forces": a country's forces, read like "Ukrainian forces"
+            if actor is None and " " not in text and _generic_word(text):
+                return  # "Warplanes bomb ...", "Gunmen killed ...": a capital opening a headline, no name
             if actor is None and ent.label_ in ("ORG", "PERSON"):
                 canonical = self.text_aliases.get(text, text)
                 actor = self.actors.get(canonical)
@@ -809,6 +811,13 @@ _NATIONAL_FORCE = re.compile(
     r"([A-Z][a-z]+) (?:Armed Forces|Forces|Army|Military|Troops|Police|Police Forces|Security Forces"
     r"|Soldiers)"
 )
+
+
+def _generic_word(word: str) -> bool:
+    """Whether `word` is a common noun for an unnamed actor ("Warplanes", "Gunmen"), in either number."""
+    lower = word.lower()
+    words = generic_words()
+    return lower in words or lower.removesuffix("s") in words or lower.removesuffix("es") in words
 
 
 def _guess_org_type(name: str) -> str:
