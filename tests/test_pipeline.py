@@ -717,3 +717,17 @@ def test_a_struck_town_the_ner_calls_an_organisation_is_a_place_not_an_actor() -
     # a capitalised common noun opening a headline names nobody
     jets = only_event(extract_text("Warplanes bomb Kafr Nabl in the countryside of Idlib.", published=day))
     assert jets.actor1 == "Military Forces of Syria (2000-2024)"
+
+
+def test_aircraft_strikes_name_whose_aircraft_and_where() -> None:
+    day = dt.date(2021, 5, 6)
+    barrels = only_event(
+        extract_text("Regime helicopters dropped ten barrel bombs on Darayya.", published=day)
+    )
+    assert barrels.sub_event_type == "Air/drone strike" and barrels.location == "Darayya"
+    assert barrels.actor1 == "Military Forces of Syria (2000-2024)" and barrels.actor2 is None
+    jets = only_event(extract_text("Government warplanes bombed Kafr Nabl on Tuesday.", published=day))
+    assert jets.actor1 == "Military Forces of Syria (2000-2024)" and jets.location == "Kafr Nabl"
+    russian = only_event(extract_text("Russian warplanes struck Kafr Nabl on Tuesday.", published=day))
+    assert russian.actor1 == "Military Forces of Russia (2000-)" and russian.actor2 is None
+    assert russian.location == "Kafr Nabl" and russian.country == "Syria"

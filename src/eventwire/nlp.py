@@ -382,7 +382,7 @@ def _trimmed(doc: Doc, ent: Span) -> tuple[int, int]:
 _PLACE_OBJECT_VERBS = frozenset(
     ("capture", "seize", "retake", "recapture", "take", "shell", "bomb", "raid", "storm", "overrun",
      "besiege", "liberate", "enter", "patrol", "encircle", "surround", "invade", "occupy", "target",
-     "bombard", "pound")
+     "bombard", "pound", "strike", "hit")
 )  # fmt: skip
 #: Strikes that fall "on" a place: "shelling on Kafr Nabl", "raids on Darayya".
 _STRIKE_NOUNS = frozenset(
@@ -410,12 +410,14 @@ def _taken_or_struck(doc: Doc, start: int, end: int, gazetteer) -> bool:
         return bool(gazetteer.lookup(span.text, limit=1))  # any spelling: "Kafr Nabl" is Kafranbel
     # "shelling on Kafr Nabl", "barrel bombs on Darayya": what a strike falls on, under any spelling the
     # gazetteer knows (the NER reads unfamiliar Arabic names as people or organisations)
-    struck_on = (
-        root.dep_ == "pobj"
-        and head.lower_ == "on"
-        and (head.head.lemma_.lower() in _STRIKE_NOUNS or head.head.lower_ in _STRIKE_NOUNS)
+    if root.dep_ != "pobj" or head.lower_ != "on":
+        return False
+    holder = head.head  # "shelling on X"; "dropped barrel bombs on X": the verb's object is the strike
+    strikes = (
+        [holder, *(c for c in holder.children if c.dep_ == "dobj")] if holder.pos_ == "VERB" else [holder]
     )
-    return struck_on and bool(gazetteer.lookup(span.text, limit=1, features=("city", "admin2")))
+    struck_on = any(t.lemma_.lower() in _STRIKE_NOUNS or t.lower_ in _STRIKE_NOUNS for t in strikes)
+    return struck_on and bool(gazetteer.lookup(span.text, limit=1, features=("city", "admin1", "admin2")))
 
 
 def _comma_admin_inside(doc: Doc, start: int, end: int) -> bool:

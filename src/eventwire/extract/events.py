@@ -480,6 +480,12 @@ def arguments(trigger: Trigger) -> Arguments:
                 for p in pobjs:
                     (patients if agents or child.lower_ == "with" else agents).append(p)
                     patients.extend(c for c in p.conjuncts if c.i > p.i)
+        if (
+            not agents
+            and tok.lemma_.lower() in _AIRCRAFT
+            and any(c.dep_ in ("compound", "amod") for c in tok.children)
+        ):
+            agents.append(tok)  # "government warplanes bombed X": the aircraft are the force that struck
         if not agents:
             # "clashes in the al-Merej area between regime forces and rebels": the parser hangs the sides
             # on the place that came between
@@ -634,6 +640,10 @@ def _attacker_first(
 #: ("On 13 June, in Monterrey, Nuevo Leon, an unknown number of armed individuals fired shots": the
 #: subject hangs off "Leon" as an apposition).
 _STRAY_SUBJECT_DEPS = frozenset(("appos", "dep", "npadvmod", "nsubj"))
+
+
+#: Trigger nouns that are the striking force itself, so their modifier says whose ("regime warplanes").
+_AIRCRAFT = frozenset(("warplane", "warplanes", "helicopter", "jet", "aircraft", "drone", "gunship"))
 
 
 def _between_after_place(tok: Token) -> list[Token]:
