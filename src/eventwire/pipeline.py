@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .config import Settings
 from .datafiles import rows
@@ -166,7 +166,48 @@ CIVILIAN_HARM_WORDS = {
     "homes",
     "woman",
     "women",
+    # people at work or on the road, never combatants: "two shepherds were injured", "wounding six people"
+    "people",
+    "person",
+    "persons",
+    "boy",
+    "boys",
+    "girl",
+    "girls",
+    "shepherd",
+    "shepherds",
+    "farmer",
+    "farmers",
+    "passenger",
+    "passengers",
+    "businessman",
+    "student",
+    "students",
+    "worker",
+    "workers",
 }
+#: Sub-types whose target is a thing (a weapon, a drone, a hideout) and so whoever owned it.
+OWNED_TARGET_SUBTYPES = ("Disrupted weapons use", "Looting/property destruction")
+#: Things an armed side owns and that are seized, defused, shot down or destroyed.
+OWNED_NOUNS = frozenset(
+    ("hideout", "shelter", "camp", "base", "cache", "depot", "drone", "missile", "rocket", "ied", "mine",
+     "explosive", "device", "weapon", "arm", "ammunition", "boat", "submarine", "installation", "tunnel",
+     "aircraft", "helicopter", "jet", "plane", "uav", "position", "post", "outpost", "foxhole", "stockpile")
+)  # fmt: skip
+#: Buildings and property whose "of" phrase names the owner: "the building of the National Guard".
+PROPERTY_NOUNS = frozenset(
+    ("building", "office", "wall", "premises", "headquarters", "facility", "property", "vehicle", "car",
+     "compound", "gate", "door", "window", "station")
+)  # fmt: skip
+#: Verbs whose "by"/"to" phrase names a thing's owner: "planted by", "belonging to", "operated by".
+OWNING_VERBS = frozenset(
+    ("plant", "belong", "own", "operate", "use", "launch", "fire", "lay", "place", "build")
+)
+#: Words of the drug trade: what the authorities seize or destroy from traffickers.
+DRUG_WORDS = frozenset(
+    ("drug", "drugs", "cocaine", "marijuana", "marihuana", "cannabis", "heroin", "poppy", "coca", "opium",
+     "methamphetamine", "narcotics", "fentanyl", "crack", "hashish")
+)  # fmt: skip
 UNCLAIMED_EXPLOSIVES = ("Remote explosive/landmine/IED", "Grenade", "Suicide bomb")
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 #: A fight among one kind of actor: "rival drug traffickers", "two unidentified armed groups clashed",
@@ -460,6 +501,15 @@ class EventReader:
             and actor1.name.endswith("Air Force")
         ):
             sub = "Air/drone strike"  # "Russian air forces bombed Liubotyn": from the air, whatever the verb
+        if actor2 is None and sub in OWNED_TARGET_SUBTYPES:
+            # a device defused, a drone shot down, a hideout destroyed: the side it belonged to is the target
+            actor2 = self._owner(sent, actor1, iso3) or self._drug_owner(
+                sub, words, actor1, iso3, trigger_evidence
+            )
+        if actor2 is None and actor1 is not None and event_type == "Explosions/Remote violence":
+            # "shelled IS positions", "struck a Houthi base": whose positions they were is who was hit (also
+            # when the small model reads "IS" as a verb and leaves the strike without an object)
+            actor2 = self._owner(sent, actor1, iso3)
         actor1, assoc1, actor2 = self._conventions(
             event_type, sub, words, actor1, actor2, iso3, trigger_evidence
         )
@@ -473,6 +523,10 @@ class EventReader:
             # "assaulted 4 BJP members", "attacked Kibugu", "abducted eight Shan men": unarmed people of a
             # party, a community or a place are ACLED's civilians, the party their associated actor
             civilians_of, actor2 = actor2, self.actors.generic("civilians", iso3, actor2.evidence)
+        if sub == "Mob violence" and _kind(actor2) == "civilians" and words & BRAWL_WORDS:
+            # "party members clashed with rival members", "two communities fought": people who fought back
+            # were rioters too, not civilians on the receiving end
+            actor2 = self.actors.generic("rioters", iso3, actor2.evidence)  # type: ignore[union-attr]
 
         sentence_text = sent.text.rstrip()
         evidence: dict[str, Evidence] = {
@@ -577,6 +631,25 @@ class EventReader:
             actor2 = self.actors.generic("civilians", iso3, evidence)
         return actor1, assoc1, actor2
 
+    def _owner(self, sent: Span, actor1: Resolved | None, iso3: str | None) -> Resolved | None:
+        """The armed side a seized, defused, intercepted or destroyed thing belonged to: "an IS hideout",
+        "a Russian drone", "IEDs planted by JNIM militants", "weapons belonging to the PKK". ACLED codes
+        that side as the second actor, not an unidentified group or civilians."""
+        for tok in _owner_tokens(sent):
+            for r in self.actors.resolve(tok, iso3):
+                if (actor1 is None or r.name != actor1.name) and _kind(r) in ARMED_TYPES:
+                    return r
+        return None
+
+    def _drug_owner(
+        self, sub: str, words: set[str], actor1: Resolved | None, iso3: str | None, evidence: Evidence
+    ) -> Resolved | None:
+        """Drugs, plantations or a drug laboratory seized or destroyed by the authorities: ACLED codes the
+        traffickers they belonged to, an unidentified gang, as the target, not civilians."""
+        if sub != "Looting/property destruction" or _kind(actor1) != "state_forces" or not words & DRUG_WORDS:
+            return None
+        return self.actors.generic("gang", iso3, evidence)
+
     def _first(self, tokens: list, iso3: str | None) -> Resolved | None:
         dateline = self.analysis.dateline
         for tok in tokens:
@@ -662,6 +735,47 @@ _BACKGROUND = re.compile(
     r"|last year)\b",
     re.I,
 )
+
+
+def _owner_tokens(sent: Span) -> list[Token]:
+    """Words naming whose a thing is: a modifier of an owned noun ("an IS hideout", "a Russian drone",
+    "PKK shelters") or the "by"/"to" phrase of a verb of owning or placing ("planted by JNIM militants",
+    "belonging to the PKK")."""
+    out: list[Token] = []
+    for tok in sent:
+        head = tok.head
+        if _modified_noun(tok).lemma_.lower() in OWNED_NOUNS and tok.dep_ in _MODIFIER_DEPS:
+            out.append(tok)  # "a Russian Orlan-10 drone": a modifier of a modifier too
+        elif _names_before_noun(tok):
+            out.append(tok)  # "3 IS hideouts" with "IS" misparsed as a verb: the name right before the noun
+        elif tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in PROPERTY_NOUNS:
+            out.append(tok)  # "the building of the National Guard", "a wall of the police station"
+        elif (
+            tok.dep_ == "pobj"
+            and head.lower_ in ("by", "to")
+            and head.head.lemma_.lower() in OWNING_VERBS
+            and tok.ent_type_ != "NORP"  # "vehicles belonging to Palestinians": people, not an army
+        ):
+            out.append(tok)
+    return out
+
+
+_MODIFIER_DEPS = frozenset(("compound", "amod", "poss", "nmod"))
+
+
+def _modified_noun(tok: Token) -> Token:
+    """The noun a chain of modifiers ends on: "Russian" -> "drone" in "a Russian Orlan-10 drone"."""
+    while tok.dep_ in _MODIFIER_DEPS and tok.head.i > tok.i:
+        tok = tok.head
+    return tok
+
+
+def _names_before_noun(tok: Token) -> bool:
+    """A named group or nationality written right before an owned noun, whatever the parse made of it."""
+    if tok.ent_type_ not in ("ORG", "NORP") or tok.i + 1 >= len(tok.doc):
+        return False
+    after = tok.doc[tok.i + 1]
+    return after.ent_type_ == "" and after.lemma_.lower() in OWNED_NOUNS
 
 
 def _kind(resolved: Resolved | None) -> str | None:

@@ -54,6 +54,7 @@ ARMED_ORG_NOUNS = {"militia"}
 ARMED_MODIFIERS = {"armed", "hooded", "masked", "unidentified", "unknown", "gun-wielding", "heavily"}
 COLLECTIVE_NOUNS = {
     "group",
+    "total",  # "detained a total of 28 migrants"
     "section",
     "band",
     "number",
@@ -130,6 +131,9 @@ _DESCRIPTION_STOPS = {
 _WORD = r"[\w'’\-]+"
 _DESCRIBED_AFTER = re.compile(rf"\s*,\s+(?:an?|the|another|one)\s+((?:{_WORD}\s+){{0,5}}{_WORD})")
 _DESCRIBED_BEFORE = re.compile(rf"\b(?:[Tt]he|an?)\s+((?:{_WORD}\s+){{0,3}}{_WORD})\s+$")
+#: "targets (coded as National Resistance forces)": the actor a note says a phrase is coded as; only the first
+#: of several joined by "+" ("Security Belt Forces + Southern Resistance"), ACLED's first actor.
+_CODED_AS = re.compile(r"\s*\(coded as (?:the )?(?P<name>[^()+;,]+?)\s*(?:[+;,][^()]*)?\)")
 PRONOUNS_ORG = {"it", "they", "them", "its", "their"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 
@@ -579,6 +583,9 @@ class DocumentActors:
 
     def _resolve_one(self, head: Token, country_iso3: str | None) -> Resolved | None:
         ev = self._evidence(head.idx, head.idx + len(head.text))
+        coded = self._coded_as(head, country_iso3)
+        if coded is not None:
+            return coded
         # 1. a named actor inside the phrase (the head first, then modifiers, then "of X")
         for tok in self._phrase_tokens(head):
             m = self.mention_at(tok)
@@ -588,6 +595,12 @@ class DocumentActors:
                 ("anti-", "anti ")
             ):
                 continue  # "anti-Houthi forces" are the Houthis' enemies
+            if (
+                m is not None
+                and (not m.actor.known or m.actor.type == "government")
+                and (branch := self._named_branch(head, country_iso3)) is not None
+            ):
+                return branch  # "Jubaland security forces": a force's branch, not the state's government
             if m is not None and m.actor.type != "country":
                 return self._from_mention(m, self._evidence(m.start, m.end), country_iso3)
         # "a group of locals", "members of the Kurdish community", "a section of students": the "of" phrase
@@ -656,7 +669,7 @@ class DocumentActors:
         if kind == "migrants":
             # "Haitian migrants": Civilians (Haiti); migrants of no (or many) stated nationality are
             # ACLED's international civilians, not citizens of the country they were crossing
-            countries = self._modifier_countries(head)
+            countries = self._modifier_countries(head) or self._origin_after(head)
             return self.generic("civilians", countries[0] if len(countries) == 1 else None, ev)
         modifiers = {t.lower_ for t in head.lefts}
         if modifiers & ARMED_MODIFIERS and kind in (None, "civilians", "armed_backref", "org_backref"):
@@ -668,7 +681,8 @@ class DocumentActors:
         iso3 = self._modifier_country(head) or country_iso3 or self.focus_iso3
         # "Russian air forces", "military police officers", "Turkish gendarmerie forces": the branch may be
         # the whole phrase, its modifiers, or one modifier
-        modifiers_words = [t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod")]
+        # ... and the modifiers' own: "a Galmudug security forces base" hangs "security" on "forces"
+        modifiers_words = [t.lower_ for t in _left_modifiers(head)]
         branch = next(
             (
                 found
@@ -709,6 +723,39 @@ class DocumentActors:
             kind = "unidentified_gang"  # criminal violence: ACLED's "Unidentified Gang (Country)"
         return self.generic(kind, iso3, ev)
 
+    def _named_branch(self, head: Token, country_iso3: str | None) -> Resolved | None:
+        """The state-force branch a whole phrase names ("Jubaland security forces", "a Jubaland security
+        forces convoy") when the NER took the branch's first word for an organisation of its own."""
+        iso3 = country_iso3 or self.focus_iso3
+        words = [t.lower_ for t in _left_modifiers(head)]
+        for phrase in (" ".join([*words, head.lower_]), " ".join(words)):
+            found = state_force_branch(phrase, iso3) if phrase else None
+            if found is not None:
+                return self.generic(
+                    found[0], iso3, self._evidence(head.idx, head.idx + len(head.text)), found[1]
+                )
+        return None
+
+    def _coded_as(self, head: Token, country_iso3: str | None) -> Resolved | None:
+        """ "fired at military targets (coded as National Resistance forces)": a note that says under which
+        known actor a phrase is coded names that actor outright, whatever the phrase's own words say."""
+        text = doc_text(self.doc)
+        # right after the head or after a word of its own phrase ("positions of the army (coded as ...)")
+        ends = [t.idx + len(t.text) for t in head.subtree if t.i >= head.i and not t.is_punct]
+        found = next((m for end in ends if (m := _CODED_AS.match(text, end)) is not None), None)
+        if found is None:
+            return None
+        actor = self.lookup_name(found.group("name"))
+        if actor is None or actor.type in ("person", "country"):
+            return None
+        start = found.start("name")
+        return Resolved(
+            self.acled_name(actor, country_iso3 or self.focus_iso3),
+            actor.inter,
+            self._evidence(start, start + len(found.group("name"))),
+            actor,
+        )
+
     def _backref_by_noun(self, head: Token) -> ActorMention | None:
         """ "the coalition", "the militia", "the force", "the group": the closest organisation named in the
         last few sentences that the noun fits: its name or the words it was written with contain the noun
@@ -736,6 +783,22 @@ class DocumentActors:
                 if fits(m) if fits is not None else word.search(m.actor.name):
                     return m
         return None
+
+    def _origin_after(self, head: Token) -> list[str]:
+        """ "arrested 68 migrants from Ethiopia" with "from Ethiopia" hung on the verb by the parse: the
+        countries of a "from" phrase right after the noun are still the people's origin."""
+        verb = head.head
+        if head.dep_ not in ("dobj", "nsubjpass") or head.i + 1 >= len(head.doc):
+            return []
+        prep = head.doc[head.i + 1]
+        if prep.lower_ != "from" or prep.head.i != verb.i:
+            return []
+        found: list[str] = []
+        for tok in prep.subtree:
+            country = self.dictionary.country(tok.text) if tok.ent_type_ in ("NORP", "GPE") else None
+            if country is not None and country.iso3 not in found:
+                found.append(country.iso3)
+        return found
 
     def _modifier_country(self, head: Token) -> str | None:
         """The country a nationality word or a "from/of" phrase gives the noun: "Iraqi soldiers"."""
@@ -791,12 +854,24 @@ class DocumentActors:
             return by_country[iso3]
         coded = entry.coded_as and (entry.coded_since is None or (self.year or 0) >= entry.coded_since)
         if coded and entry.country:
-            return self.dictionary.state_force(entry.country, entry.coded_as or "military", self.year).name
+            force = self.dictionary.state_force(entry.country, entry.coded_as or "military", self.year).name
+            # a force ACLED names as a branch of its country's: "Military Forces of Iraq (2020-) Peshmerga"
+            return f"{force} {entry.coded_branch}" if entry.coded_branch else force
         return entry.acled_name or actor.name
 
     def named_actors(self) -> list[Actor]:
         """Actors for the output: all named in the text (countries only when something links to them)."""
         return [a for a in self.actors.values() if a.type != "country" or a.mentions]
+
+
+def _left_modifiers(head: Token) -> list[Token]:
+    """The compound and adjective words before a noun, nested ones included, in text order."""
+    out: list[Token] = []
+    for tok in head.lefts:
+        if tok.dep_ in ("compound", "amod"):
+            out.extend(_left_modifiers(tok))
+            out.append(tok)
+    return out
 
 
 def _shares_words(a: str, b: str) -> bool:

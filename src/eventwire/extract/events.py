@@ -581,12 +581,35 @@ def arguments(trigger: Trigger) -> Arguments:
         and any(c.lemma_.lower() in DEFENDING_VERBS for c in tok.conjuncts)
     ):
         agents, patients = patients[:1], agents  # "pro-Hadi forces thwarted and clashed with Houthi forces"
+    # "killed 4 IS militants", "shelled IS militants": the small model reads the acronym "IS" as the verb
+    # "is" and leaves the act without its object; the name right after the verb is who was hit
+    verb = (
+        tok if tok.pos_ == "VERB" else tok.head if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" else None
+    )
+    misread = _name_read_as_verb(verb) if verb is not None else None
+    if misread is not None and misread not in patients and misread not in agents:
+        patients.append(misread)
     # a trigger's own child word is not its argument: "villagers hostage" -> the villagers
     patients = [_unwrap(p, trigger) for p in patients]
     # "On 13 June 2022, ..." misparsed as the verb's object: a date is nobody
     patients = [p for p in patients if p is not None and p.ent_type_ not in _NOT_ACTOR_ENTS]
     agents = [a for a in agents if a.ent_type_ not in _NOT_ACTOR_ENTS]
     return Arguments(agents, patients, territory_from)
+
+
+def _name_read_as_verb(verb: Token) -> Token | None:
+    """The organisation's acronym right after `verb` (past a number or an article) that the parse took for a
+    verb or an auxiliary: "IS" in "killed 4 IS militants"."""
+    doc = verb.doc
+    i = verb.i + 1
+    while i < len(doc) and doc[i].pos_ in ("NUM", "DET") and doc[i].sent == verb.sent:
+        i += 1
+    if i >= len(doc) or doc[i].sent != verb.sent:
+        return None
+    tok = doc[i]
+    if tok.ent_type_ == "ORG" and tok.pos_ in ("AUX", "VERB") and tok.text.isupper():
+        return tok
+    return None
 
 
 def _victims_of_outer_verb(trigger: Trigger, verb: Token, agents: list[Token], patients: list[Token]) -> None:

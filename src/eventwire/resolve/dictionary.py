@@ -51,6 +51,9 @@ _GENERIC = {
     "rioters": ("Rioters ({country})", "rioters", 5),
     "unidentified_armed_group": ("Unidentified Armed Group ({country})", "political_militia", 3),
     "unidentified_gang": ("Unidentified Gang ({country})", "criminal_group", 3),
+    # the traffickers whose drugs the authorities seized: ACLED's plain "Unidentified Gang (Brazil)", where
+    # an unknown perpetrator of criminal violence there is "Unidentified Gang and/or Police Militia"
+    "gang": ("Unidentified Gang ({country})", "criminal_group", 3),
     "unidentified_tribal_militia": ("Unidentified Tribal Militia ({country})", "identity_militia", 4),
     "unidentified_military": ("Unidentified Military Forces ({country})", "state_forces", 8),
 }
@@ -109,6 +112,8 @@ class ActorEntry:
     acled_name_by_country: tuple[tuple[str, str], ...] = ()
     coded_as: str | None = None  # "military"/"police": ACLED codes it as its country's generic state force
     coded_since: int | None = None  # ... from this year on (a movement that took power)
+    # ... with this branch after the force's name: "Military Forces of Iraq (2020-) Peshmerga"
+    coded_branch: str | None = None
 
     def valid_in(self, year: int) -> bool:
         return (self.since is None or self.since <= year) and (self.until is None or year <= self.until)
@@ -172,6 +177,7 @@ def _entry(raw: dict[str, Any]) -> ActorEntry:
         ),
         coded_as=raw.get("coded_as") or None,
         coded_since=opt_int("coded_since"),
+        coded_branch=raw.get("coded_branch") or None,
     )
 
 
