@@ -496,8 +496,8 @@ class EventReader:
                     self.analysis.warnings.append(warning)
         elif self.published is not None:
             ev.event_date, ev.time_precision = self.published.isoformat(), 2  # reported, day not stated
-        if place is not None and place.place is not None:
-            p = place.place
+        p = self.places.event_place(place) if place is not None else None
+        if p is not None:
             ev.location, ev.latitude, ev.longitude = p.name, p.latitude, p.longitude
             ev.country, ev.iso3, ev.admin1, ev.admin2 = p.country, p.iso3, p.admin1, p.admin2
             ev.geo_precision = p.geo_precision
