@@ -561,8 +561,9 @@ class EventReader:
                     self.analysis.warnings.append(warning)
         elif self.published is not None:
             ev.event_date, ev.time_precision = self.published.isoformat(), 2  # reported, day not stated
-        if place is not None and place.place is not None:
-            ev.locate(place.place)
+        p = self.places.event_place(place) if place is not None else None
+        if p is not None:
+            ev.locate(p)
         elif iso3:
             country = ActorDictionary.default().country_by_iso(iso3)
             if country is not None:

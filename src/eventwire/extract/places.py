@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,6 +137,12 @@ class AdminContext:
     # "Texas, Arizona, and New Mexico": a list in one country. It votes for that country but places
     # nothing: each name is resolved, and is a scene, on its own.
     listed: bool = False
+    # "City Hall in San Jose (California)": the context of the place holding this one. A name the gazetteer
+    # lacks there stands on the holding place's point (`_place_unknown_inside_known`), not on its province's.
+    held: bool = False
+    # "Barangay Talisay (Tiaong, Quezon, Calabarzon)": the town the innermost part names, inside the unit; a
+    # place the gazetteer lacks stands on it rather than on the district's or province's middle
+    seat: Candidate | None = None
 
 
 @dataclass
@@ -192,6 +199,7 @@ class DocumentPlaces:
             a.start_char
             for a, b in zip(ents, ents[1:], strict=False)
             if _part_of_gap().fullmatch(text[a.end_char : b.start_char])
+            or _HELD_GAP.fullmatch(text[a.end_char : b.start_char])
         }
         for ent in ents:
             if (
@@ -225,6 +233,9 @@ class DocumentPlaces:
                 if abbreviated
                 else _big_city_first(gazetteer.lookup(_clean(ent.text), limit=10))
             )
+            if _TOWN_AFTER.match(text[ent.end_char : ent.end_char + 30]):
+                # "Amara city" votes for the town, not for a province abroad that shares the name
+                ranked = [c for c in ranked if c.feature == "city"] or ranked
             if not ranked:
                 continue
             best = ranked[0]
@@ -233,6 +244,12 @@ class DocumentPlaces:
             ):
                 continue  # "Centre", "Central": a name many countries give a province says nothing alone
             share = weight * (1.5 if slot in _SCENE_WORDS else 1.0)
+            if (
+                best.feature == "city"
+                and best.population < _VARIANT_TOWN
+                and _folded(best.name) != _folded(_clean(ent.text))
+            ):
+                share /= 2  # a hamlet known by another spelling ("Saca": Italy's Sacca) says little
             rival = next((c for c in ranked[1:] if c.iso3 != best.iso3), None)
             if (
                 rival is not None
@@ -283,6 +300,7 @@ class DocumentPlaces:
         found._add_embedded()
         found._add_streets()
         found._add_counties()
+        found._add_unlabelled_towns()
         if found.focus_iso3 is None:
             # nothing but names inside other names ("Hakkari Governor's office"): they still say where
             embedded = Counter(m.place.iso3 for m in found.mentions if m.place is not None and m.place.iso3)
@@ -460,6 +478,128 @@ class DocumentPlaces:
             added.append(m)
         if added:
             self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    def _add_unlabelled_towns(self) -> None:
+        """A text whose entities place no scene may still name its town where the NER saw none, or saw it
+        inside a longer name: "a march between Lamballe and Saint-Brieuc", "outside the City Hall in Malmo",
+        "shelled Pisochyn, Kharkiv". A capitalised name in a place slot (`_TOWN_SLOT`) that is a town of
+        1,000 people by that very name (in the focus country, when there is one), or a name followed by a
+        comma and a province's very name (`_COMMA_PROVINCE`), is then read as a place: without it the event
+        would have neither a place nor, often, its country. Only then: where the entities placed a scene,
+        such a guess adds nothing but namesakes."""
+        text = doc_text(self.doc)
+        found: list[tuple[int, int, Place, list[Candidate]]] = []
+        for match in _NAMED_TOWN.finditer(text):
+            # "shelled Ziyara town", "the Hospital of Azaz city": the level word says a town, whatever else
+            # the text places
+            town = self._unlabelled_town(match.group("name"), match.start("name"), whole=True)
+            if town is not None:
+                start, end, cand = town
+                found.append((start, end, cand.to_place(geo_precision=1), [cand]))
+        self._add_found_towns(found, beside=True)
+        if any(
+            m.place is not None and not m.anchor_only and m.place.feature != "region" for m in self.mentions
+        ):
+            return
+        found = []
+        for match in _TOWN_SLOT.finditer(text):
+            if _NAME_GOES_ON.match(text, match.end()):
+                continue  # "the Confederation of Parents Associations": an organisation's name
+            town = self._unlabelled_town(match.group("name"), match.start("name"))
+            if town is not None:
+                start, end, cand = town
+                found.append((start, end, cand.to_place(geo_precision=1), [cand]))
+        for match in _COMMA_PROVINCE.finditer(text):
+            placed = self._comma_province_place(match.group("name"), match.group("province"))
+            if placed is not None:
+                found.append((match.start("name"), match.end("name"), *placed))
+        self._add_found_towns(found)
+
+    def _add_found_towns(
+        self, found: list[tuple[int, int, Place, list[Candidate]]], beside: bool = False
+    ) -> None:
+        """Adds the towns `_add_unlabelled_towns` found, where no placed scene stands already (`beside` the
+        entities' places: where no entity at all stands)."""
+        text = doc_text(self.doc)
+        added: list[PlaceMention] = []
+        for start, end, place, cands in sorted(found, key=lambda f: f[0]):
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            overlapping = [m for m in [*self.mentions, *added] if m.start < end and start < m.end]
+            if span is None or any(m.place is not None and not m.anchor_only for m in overlapping):
+                continue
+            if beside and overlapping:
+                continue
+            # an unplaced entity that swallowed the town ("City Hall in Malmo") gives way to it
+            self.mentions = [m for m in self.mentions if m not in overlapping]
+            place.name, place.evidence = text[start:end], Evidence(start, end, text[start:end])
+            m = PlaceMention(text[start:end], start, end, span.start, span.end, place, cands)
+            m.specific = not cands
+            added.append(m)
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+            first = added[0].place.iso3  # type: ignore[union-attr]
+            if not beside and (self.focus_iso3 is None or not self.focus_from_places):
+                self.focus_iso3 = first  # a place of the text outweighs the actors' nationality
+
+    def _comma_province_place(self, name: str, province: str) -> tuple[Place, list[Candidate]] | None:
+        """ "Pisochyn, Kharkiv": the town `name` inside the province of that very name, or, when the
+        gazetteer lacks the town, the province's point under the town's name (precision 3)."""
+        if self.dictionary.lookup(name) is not None or self.dictionary.country(name) is not None:
+            return None
+        province = _STRIP_LEVEL.sub("", province).strip()  # "Leningrad Oblast"
+        key = normalize_name(province)
+        provinces = [
+            c
+            for level in (1, 2)  # a province, else a district ("Dhanusha district")
+            for c in self.gazetteer.admins(province, level)
+            if normalize_name(c.name) == key
+        ]
+        if not provinces:
+            return None
+
+        def towns(unit: Candidate) -> list[Candidate]:
+            return [
+                c
+                for c in self.gazetteer.lookup(name, unit.iso3, limit=20, strict=True)
+                if c.feature == "city"
+                and (c.admin1 if unit.feature == "admin1" else c.admin2) == unit.name
+                and normalize_name(c.name) == normalize_name(name)
+            ]
+
+        holding = [p for p in provinces if towns(p)]
+        if holding:
+            town = towns(holding[0])[0]
+            return town.to_place(geo_precision=1), [town]
+        unit = next((p for p in provinces if p.iso3 == self.focus_iso3), provinces[0])
+        return unit.to_place(geo_precision=3), []
+
+    def _unlabelled_town(
+        self, name: str, start: int, whole: bool = False
+    ) -> tuple[int, int, Candidate] | None:
+        """The town `name` (or, unless `whole`, its last words: "Northern Nicosia") names, with its span."""
+        words = name.split(" ")
+        for k in range(1 if whole else len(words)):
+            window = " ".join(words[k:])
+            if window.casefold() in not_places() or self.dictionary.lookup(window) is not None:
+                continue
+            if self.dictionary.country(window) is not None:
+                return None
+            key = normalize_name(window)
+            # a name that its level word calls a town, in the focus country, may be any town the name is
+            # known by ("Azaz": GeoNames' Izaz), however small; elsewhere the very name of a sizeable town
+            said = whole and self.focus_iso3 is not None
+            towns = [
+                c
+                for c in self.gazetteer.lookup(
+                    window, self.focus_iso3, limit=20, strict=bool(self.focus_iso3)
+                )
+                if c.feature == "city"
+                and (said or (c.population >= _UNLABELLED_TOWN and normalize_name(c.name) == key))
+            ]
+            if towns:
+                offset = start + len(name) - len(window)
+                return offset, offset + len(window), towns[0]
+        return None
 
     def _whole_name_anyway(self, text: str) -> bool:
         """A province, or a town of the home province, by that very name is no prefix of a longer name but
@@ -641,6 +781,15 @@ class DocumentPlaces:
             for c in self.gazetteer.admins(parts[-2], 1):
                 if c.iso3 in a1 and c.iso3 not in a2 and c.name == a1[c.iso3].name:
                     scores[c.iso3] += 0.5
+        # the units the last part names (a town inside a province that an inner part itself names, "Siirt"
+        # for "(Sirt, West)", confirms nothing)
+        outer = {c.iso3: c for c in reversed(provinces)}
+        outer.update(
+            {c.iso3: c for c in reversed(self.gazetteer.admins(parts[-1], 2)) if c.iso3 not in outer}
+        )
+        for part in parts[:-1]:
+            for iso3 in self._seat_towns(part, outer):
+                scores[iso3] += _SEAT_TOWN
         if not scores:
             return country_ctx
         text = _clean(ent.text)
@@ -669,9 +818,10 @@ class DocumentPlaces:
                 # very name counts more than a variant ("Cordoba" itself over "Los Cordobas")
                 same = normalize_name(c.name) == normalize_name(text) and len(c.name) == len(text)
                 size = math.log10(c.population + 1) / 30.0  # between namesakes, the bigger town
-                known[c.iso3] = max(
-                    known.get(c.iso3, 0.0), 0.5 + (0.5 if inside else 0.0) + (0.2 if same else 0.0) + size
-                )
+                # a namesake elsewhere in the country ("Koflande (Mangodara, Comoe)" where the gazetteer
+                # knows only a hamlet in another region of a neighbour) says little for that country
+                where = 1.0 if inside else _NAMESAKE_ELSEWHERE
+                known[c.iso3] = max(known.get(c.iso3, 0.0), where + (0.2 if same else 0.0) + size)
         for iso3, bonus in known.items():
             scores[iso3] += bonus
         for iso3 in scores:
@@ -691,7 +841,42 @@ class DocumentPlaces:
         body_start = after_start + m.start("body")
         # "Texas, Arizona, and New Mexico", "Miami, West Palm Beach, New York": a list
         listed = m.re is _ADMIN_COMMA and self._listed_not_contained(ent.text, iso3, a1.get(iso3), admin2)
-        return AdminContext(iso3, a1.get(iso3), admin2, body_start, after_start + m.end(), listed)
+        # the innermost inner part that names a town: "(Bwisha, Rutshuru, Nord-Kivu)" -> Rutshuru
+        seat = next(filter(None, (self._seat(p, iso3, a1.get(iso3), admin2) for p in parts[:-1])), None)
+        return AdminContext(iso3, a1.get(iso3), admin2, body_start, after_start + m.end(), listed, seat=seat)
+
+    def _seat(
+        self, part: str, iso3: str, admin1: Candidate | None, admin2: Candidate | None
+    ) -> Candidate | None:
+        """The town of the innermost part's very name inside the named district, else province: ACLED's
+        inner units (municipalities, communes, townships) mostly bear their seat town's name."""
+        key = normalize_name(part)
+        for c in self.gazetteer.lookup(part, iso3, limit=20, strict=True):
+            if c.feature != "city" or normalize_name(c.name) != key or c.latitude is None:
+                continue
+            if (admin2 is not None and c.admin2 == admin2.name) or (
+                admin2 is None and admin1 is not None and c.admin1 == admin1.name
+            ):
+                return c
+        return None
+
+    def _seat_towns(self, part: str, outer: dict[str, Candidate]) -> set[str]:
+        """The countries where an inner part of a bracket is a town inside the unit the bracket names there:
+        "(Mangodara, Comoe)". ACLED's inner units (departments, communes, woredas) mostly bear the name of
+        their seat town, and GeoNames lists the town where it lacks the unit; a town inside the named
+        province or district confirms that country over a namesake province abroad. `outer` holds, by
+        country, the unit that the bracket's last part names there."""
+        key = normalize_name(part)
+        found: set[str] = set()
+        for c in self.gazetteer.lookup(part, limit=50, features=("city",)):
+            unit = outer.get(c.iso3)
+            if unit is None or normalize_name(c.name) != key or c.iso3 in found:
+                continue
+            in_province = unit.feature == "admin1" and c.admin1 == unit.name
+            in_district = unit.feature == "admin2" and (c.admin2, c.admin1) == (unit.name, unit.admin1)
+            if in_province or in_district:
+                found.add(c.iso3)
+        return found
 
     def _listed_not_contained(
         self, text: str, iso3: str, admin1: Candidate | None, admin2: Candidate | None
@@ -727,10 +912,19 @@ class DocumentPlaces:
         gap = doc_text(self.doc)[ent.end_char : other.start_char]
         if not _CONTAINED_GAP.fullmatch(gap):
             return None
+        own = self.contexts.get(other.start_char)
+        if own is not None and not own.listed:
+            return self._held_context(own, other)
         name = _clean(other.text)
         country = self.dictionary.country(name)
         if country is not None:
             return AdminContext(country.iso3, None, None, other.start_char, other.end_char)
+        if _TOWN_AFTER.match(doc_text(self.doc)[other.end_char : other.end_char + 30]):
+            # "the Moallemeen neighborhood of Amara city": the holder is a town, never the province that
+            # shares its name abroad (Ethiopia's Amhara, "Amara" to some): the biggest town of the name
+            # (an empty span: the town stays a scene of its own)
+            town = next((c for c in self.gazetteer.lookup(name, limit=20) if c.feature == "city"), None)
+            return AdminContext(town.iso3, None, None, other.start_char, other.start_char) if town else None
         provinces = self.gazetteer.admins(name, 1)
         if not provinces:
             return None
@@ -743,6 +937,13 @@ class DocumentPlaces:
         # "Utah, Colorado, and Idaho": a list of provinces
         listed = gap.strip() == "," and self._listed_not_contained(ent.text, province.iso3, province, None)
         return AdminContext(province.iso3, province, None, other.start_char, other.end_char, listed)
+
+    @staticmethod
+    def _held_context(own: AdminContext, holder: Span) -> AdminContext:
+        """ "City Hall in San Jose (California)", "Hay Al-Hussain in Amara district (Maysan)": the holding
+        place's own bracket fixes the country and province of what lies in it; the holding place itself is
+        no admin name of that context (an empty span), so it stays a scene."""
+        return AdminContext(own.iso3, own.admin1, own.admin2, holder.start_char, holder.start_char, held=True)
 
     def _nationality_context(self, ent: Span) -> AdminContext | None:
         """ "the northern Lebanese city of Tripoli", "the English city of Salisbury": the nationality word
@@ -811,6 +1012,9 @@ class DocumentPlaces:
                     for c in candidates
                     if (a2 and c.admin2 == a2) or (a1 and c.admin1 == a1) or c is ctx.admin1
                 ]
+                # "Sahiwal city (Sahiwal, Punjab)": of two towns of the name in the province, the one in
+                # the named district (a stable sort keeps the prior's order otherwise)
+                in_admin.sort(key=lambda c: not (a2 and c.admin2 == a2))
                 if not in_admin and (a1 or a2):
                     # GeoNames and the text may cut provinces differently ("Nablus city (Nablus, West
                     # Bank)": GeoNames files Nablus under the Nablus governorate): a town of the name
@@ -824,7 +1028,7 @@ class DocumentPlaces:
                             and c.latitude is not None
                             and haversine_km(c.latitude, c.longitude, unit.latitude, unit.longitude)
                             <= _NEAR_UNIT_KM
-                        ]
+                        ] or self._moved_town(text, candidates, unit)
                 candidates = in_admin if (in_admin or a1 or a2) else candidates
         else:
             hint = self.home.iso3 if home_town and self.home else self.focus_iso3
@@ -935,12 +1139,14 @@ class DocumentPlaces:
             before = doc_text(self.doc)[max(0, ent.start_char - 40) : ent.start_char]
             if (_NEAR.search(before) or _COUNTRYSIDE_AFTER.match(after)) and place.geo_precision == 1:
                 place.geo_precision = 2
-        elif ctx is not None and (ctx.admin2 or ctx.admin1) is not None:
-            # a place the gazetteer lacks, in a named district (precision 2) or province (3): their point
-            admin = ctx.admin2 or ctx.admin1
+        elif ctx is not None and not ctx.held and (ctx.seat or ctx.admin2 or ctx.admin1) is not None:
+            # a place the gazetteer lacks, by the bracket's seat town or in a named district (precision 2),
+            # or in a named province (3): their point
+            admin = ctx.seat or ctx.admin2 or ctx.admin1
             assert admin is not None
-            place = admin.to_place(geo_precision=2 if admin is ctx.admin2 else 3, evidence=ev)
+            place = admin.to_place(geo_precision=3 if admin is ctx.admin1 else 2, evidence=ev)
             place.name = text
+            place.feature = (ctx.admin2 or ctx.admin1 or admin).feature  # on a town's point, still no town
         before = doc_text(self.doc)[max(0, ent.start_char - 30) : ent.start_char]
         mention = PlaceMention(text, ent.start_char, ent.end_char, ent.start, ent.end, place, candidates)
         mention.specific = place is not None and not candidates
@@ -948,6 +1154,22 @@ class DocumentPlaces:
         mention.anchor_only = inside is not None or (place is not None and place.feature == "region")
         mention.coded = bool(_CODED.search(before))
         return mention
+
+    @staticmethod
+    def _moved_town(text: str, candidates: list[Candidate], unit: Candidate) -> list[Candidate]:
+        """A sizeable town of the very name, in the named unit's country but filed by GeoNames under a
+        neighbouring unit: "Sorong city (West Papua)" after Southwest Papua was carved out of West Papua.
+        Boundaries move; a town of `_MOVED_TOWN` people stays where it is, not far from the unit."""
+        return [
+            c
+            for c in candidates
+            if c.feature == "city"
+            and c.population >= _MOVED_TOWN
+            and normalize_name(c.name) == normalize_name(text)
+            and c.latitude is not None
+            and unit.latitude is not None
+            and haversine_km(c.latitude, c.longitude, unit.latitude, unit.longitude) <= _MOVED_TOWN_KM
+        ][:1]
 
     def _place_unknown_inside_known(self) -> None:
         """An unknown place followed, in its sentence, by the place it lies in ("the neighbourhood of
@@ -985,10 +1207,20 @@ class DocumentPlaces:
         other = self.mentions[i + 1]
         gap = text[m.end : other.start]
         part_of = _part_of_gap().fullmatch(gap)
-        if other.place is None or other.place.latitude is None or part_of is None:
+        if other.place is None or other.place.latitude is None:
             return False
+        if part_of is None:
+            # "Holyrood in Edinburgh", "the Dam in Amsterdam": a name in a town is a part of that town
+            # whatever its kind; a namesake the gazetteer puts elsewhere is not it
+            return bool(_HELD_GAP.fullmatch(gap)) and other.place.feature == "city" and self._far(m, other)
         if part_of.group("site") and other.place.feature != "city":
             return False  # "the school in Raqqa province": a site is placed by its town, not a province
+        return self._far(m, other)
+
+    @staticmethod
+    def _far(m: PlaceMention, other: PlaceMention) -> bool:
+        """Whether the two placed mentions lie farther apart than a part may lie from its whole."""
+        assert m.place is not None and other.place is not None
         km = haversine_km(m.place.latitude, m.place.longitude, other.place.latitude, other.place.longitude)
         return km > _NEAR_UNIT_KM
 
@@ -1113,6 +1345,12 @@ class DocumentPlaces:
             }.get(feature, 1.0)
             if m.coded:
                 s += 5.0  # ACLED's own "coded to X"
+            if (
+                place is not None
+                and place.feature == "city"
+                and _CITY_DASH_PART.match(doc_text(self.doc), m.end)
+            ):
+                s += _CITY_DISTRICT_FORM  # ACLED's location name "Lyon - Centre": where it codes the event
             before = doc_text(self.doc)[max(sent.start_char, m.start - 25) : m.start].lower()
             if re.search(r"\b(in|at|near|outside|of|around)\s+(?:the\s+)?(?:\w+\s+)?$", before):
                 s += 1.0
@@ -1250,6 +1488,24 @@ class DocumentPlaces:
             and _DATELINE_AFTER.match(text[m.end : m.end + 40]) is not None
         )
 
+    def _topic_country(self, m: PlaceMention, span: Span) -> bool:
+        """A country named as what an act is about or aimed at, not where it happened: "the war of Russia
+        against Ukraine", "solidarity with Ukraine", "the war in Ukraine". A protest against the war happens
+        elsewhere, and the event takes the text's own town. Only when the text has one: "killed in the war
+        in Syria" alone says where. ("The battlefields of Afghanistan" are in it: a plain "of" is no
+        topic.)"""
+        if m.place is None or m.place.feature != "country" or span.start == 0:
+            return False
+        i = span.start - 1
+        if self.doc[i].lower_ == "the" and i > 0:
+            i -= 1
+        word = self.doc[i].lower_
+        topic = word in _AIMED_AT or (word in ("of", "in") and _topic_before(self.doc, i))
+        return topic and any(
+            o.place is not None and not o.anchor_only and o.place.feature not in ("country", "region")
+            for o in self.mentions
+        )
+
     def _not_a_scene(self, m: PlaceMention) -> bool:
         """A place named as an origin ("a driver from Abidjan", "Ana Ruiz of Peru"), as a modifier of a noun
         ("Seville fans", "Mexico's army", "U.S. forces") or as the subject acting ("Eritrea captured Badme"),
@@ -1260,6 +1516,10 @@ class DocumentPlaces:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or m.relative or m.coded:
             return False
+        if self._topic_country(m, span):
+            return True
+        if _CITY_DASH_PART.match(doc_text(self.doc), m.end):
+            return False  # ACLED's "Chisinau - Buiucani": the city and its district, one scene
         root = span.root
         if (
             span.end + 1 < len(self.doc)
@@ -1291,6 +1551,35 @@ class DocumentPlaces:
         while first.dep_ == "conj" and first.head.i != first.i and first.head.pos_ in ("PROPN", "NOUN"):
             first = first.head  # "the United States and Britain weighed": each conjunct is a subject
         return first.dep_ == "nsubj" and first.head.pos_ in ("VERB", "AUX")
+
+    def event_place(self, mention: PlaceMention) -> Place | None:
+        """The place an event is coded to. ACLED codes an event that the text places only in a province
+        (geo_precision 3) to the province's capital, not to its middle; the town the province is named
+        after, inside it, stands for that capital ("Kharkiv region": the city of Kharkiv), else its biggest
+        town. The place keeps its name and precision; any other place is its own point."""
+        place = mention.place
+        if place is None or place.feature != "admin1" or mention.specific or mention.relative:
+            return place
+        town = self._namesake_town(place)
+        if town is None and place.iso3 and place.admin1:
+            # lacking one, the province's biggest town, which is mostly its capital ("Anbar": Ramadi)
+            town = self.gazetteer.biggest_town(place.iso3, place.admin1)
+        if town is None:
+            return place
+        return dataclasses.replace(place, latitude=town.latitude, longitude=town.longitude)
+
+    def _namesake_town(self, province: Place) -> Candidate | None:
+        """The biggest town inside `province` that bears its name."""
+        key = normalize_name(province.name)
+        towns = [
+            c
+            for c in self.gazetteer.lookup(province.name, province.iso3, limit=20, strict=True)
+            if c.feature == "city"
+            and c.latitude is not None
+            and normalize_name(c.name) == key
+            and c.admin1 == province.admin1
+        ]
+        return max(towns, key=lambda c: c.population) if towns else None
 
     def main_place(self) -> PlaceMention | None:
         """The document's most named specific place: the fallback for events whose sentence names none.
@@ -1358,8 +1647,8 @@ _PLACE_HEADS = frozenset(
     ("province", "governorate", "district", "region", "state", "county", "city", "town", "village",
      "township", "area", "countryside", "outskirts", "suburbs", "suburb", "neighbourhood", "neighborhood",
      "municipality", "camp", "border", "axis", "front", "frontline", "line", "road", "highway", "airport",
-     "port", "base", "coast", "desert", "valley", "mountains", "island", "islands", "strip", "bank", "sea",
-     "river")
+     "port", "base", "coast", "desert", "badia", "valley", "mountains", "island", "islands", "strip", "bank",
+     "sea", "river")
 )  # fmt: skip
 
 
@@ -1409,6 +1698,17 @@ _TOPIC_WORDS = frozenset(
 )
 
 
+def _topic_before(doc: Doc, i: int) -> bool:
+    """Whether the "in" at token `i` closes a topic's phrase: "the war in", "the war of Russia in", "the
+    Russian invasion in": a topic noun among the few words before it, with no verb or punctuation between."""
+    for tok in reversed(doc[max(0, i - _TOPIC_REACH) : i]):
+        if tok.lemma_.lower() in _TOPIC_NOUNS:
+            return True
+        if tok.is_punct or tok.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
 def _slot_word(ent: Span) -> str:
     """The word before `ent`, lower case; "of" only when it is no place's "of" ("the town of Bria"); "in"
     after a topic ("against the war in Ukraine") counts as "of": the place is what the story is about."""
@@ -1417,7 +1717,7 @@ def _slot_word(ent: Span) -> str:
     word = ent.doc[ent.start - 1].lower_
     if word == "the" and ent.start > 1:
         word = ent.doc[ent.start - 2].lower_
-    if word == "in" and ent.start > 1 and ent.doc[ent.start - 2].lemma_.lower() in _TOPIC_NOUNS:
+    if word == "in" and _topic_before(ent.doc, ent.start - 1):
         return "of"
     if word == "of" and ent.start > 1:
         head = ent.doc[ent.start - 2].lower_
@@ -1437,6 +1737,11 @@ def _slot_word(ent: Span) -> str:
 # A place that opens the sentence, after at most two short framing phrases ("On 3 May 2022, overnight, in
 # X,"): like an opening date, it frames everything the sentence reports.
 _OPENING_PLACE = re.compile(r"(?:[^,.;]{0,45},\s*){0,2}in\s+(?:the\s+)?", re.I)
+
+# A town this big, of the very name, that GeoNames files under a unit next to the named one, and how far
+# from the named unit's point it may lie (`_moved_town`).
+_MOVED_TOWN = 50_000
+_MOVED_TOWN_KM = 400.0
 
 # How far from a named province's or district's point a town of the name may lie and still be taken as
 # inside it when GeoNames files it under another unit.
@@ -1473,6 +1778,37 @@ _NATIONALITY_BEFORE = re.compile(
     r"\s+of\s+(?:the\s+)?$"
 )
 
+# A place slot for a name the NER missed: after a preposition of place or a list's "and", or alone in a
+# bracket (`_add_unlabelled_towns`).
+_TOWN_SLOT = re.compile(
+    r"(?:\b(?:in|at|near|outside|between|and|to|towards|through)\s+(?:the\s+)?|\()"
+    r"(?P<name>[A-Z][\w'\-]+(?:[ \-][A-Z][\w'\-]+){0,2})"
+)
+# "Pisochyn, Kharkiv.", "Bereznehuvate territorial community, Mykolaiv,": a name, perhaps its level word,
+# a comma and a province's name closing the phrase.
+_COMMA_PROVINCE = re.compile(
+    r"\b(?P<name>[A-Z][\w'\-]+(?: [A-Z][\w'\-]+){0,2})"
+    r"(?: (?:district|territorial community|village|town|city|settlement|area))?"
+    r", (?P<province>[A-Z][\w'\-]+(?: [A-Z][\w'\-]+)?)(?=[.,;])"
+)
+# "Ziyara town", "Azaz city": a name the level word after it says is a town's.
+_NAMED_TOWN = re.compile(r"\b(?P<name>[A-Z][\w'\-]+(?: [A-Z][\w'\-]+){0,2}) (?:city|town|village)\b")
+# A capitalised name that goes on with "of" and another capitalised word is a longer name.
+_NAME_GOES_ON = re.compile(r"\s+(?:of|for|de|del|des)\s+(?:the\s+)?[A-Z]")
+# A town this big, by that very name, is read there (`_exact_known` of the NER's fixer asks as much).
+_UNLABELLED_TOWN = 1000
+
+# What an inner part of a bracket that is a town inside the named unit adds to its country (`_seat_towns`):
+# nearly what a district inside the named province adds (2.0), as it confirms the inner part and the unit.
+_SEAT_TOWN = 1.5
+
+# What a place of the very name counts for a bracket's country when it lies outside the unit named there
+# (inside, it counts 1.0).
+_NAMESAKE_ELSEWHERE = 0.25
+
+# A town smaller than this that matches a name only by another spelling votes half (`DocumentPlaces.read`).
+_VARIANT_TOWN = 10_000
+
 # A town this big named before a province it is not in is an item of a list, not a place in that province.
 _SIZEABLE_TOWN = 50_000
 
@@ -1484,6 +1820,22 @@ _TOWN_UNDER_METROPOLIS = 100_000
 
 # A city this big is known by its name alone: no namesake province abroad relocates it.
 _BIG_CITY = 500_000
+
+# What stands between a part and the town holding it, when no part noun says so: "Holyrood in", "Carnot
+# middle school in" (at most two lower-case words: no clause of their own).
+_HELD_GAP = re.compile(r"\s+(?:[a-z][\w'-]*\s+){0,2}in\s+(?:the\s+)?")
+
+# Prepositions naming what an act is aimed at or about ("against Ukraine", "in solidarity with Ukraine").
+_AIMED_AT = frozenset(("against", "with", "toward", "towards", "for", "over", "by"))
+
+# " - Buiucani" after a city: ACLED's "city - district" form.
+_CITY_DASH_PART = re.compile(r"\s+[-–]\s+[A-Z]")
+
+# What ACLED's "city - district" form of a location name adds to a town's claim to be an event's place.
+_CITY_DISTRICT_FORM = 1.5
+
+# How many words before "in" a topic noun still owns it: "the ongoing war of Russia in Ukraine".
+_TOPIC_REACH = 4
 
 # Nouns whose "in X" names what a story is about, not where it happens: "the war in Ukraine".
 _TOPIC_NOUNS = frozenset(
@@ -1516,6 +1868,12 @@ def _big_city_first(candidates: list[Candidate]) -> list[Candidate]:
     if not big:
         return candidates
     return [big[0], *[c for c in candidates if c is not big[0]]]
+
+
+def _folded(name: str) -> str:
+    """`name` case-folded without accents, letters otherwise as written ("Sacca" is not "Saca")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _truncated(after: str) -> bool:

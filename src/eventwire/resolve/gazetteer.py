@@ -940,6 +940,10 @@ _COLUMNS = (
 )
 _BY_KEY = f"SELECT {_COLUMNS}, n.raw FROM names n JOIN places p ON p.id = n.place WHERE n.key = ?"
 _BY_ID = f"SELECT {_COLUMNS}, 0 FROM places p WHERE p.id = ?"
+_BIGGEST_TOWN = (
+    f"SELECT {_COLUMNS} FROM places p WHERE p.iso3 = ? AND p.admin1 = ? AND p.feature = 'city' "
+    "ORDER BY p.population DESC LIMIT 1"
+)
 # A row of those selects, with the raw name replaced by "the query equals one of the place's raw names".
 _Row = tuple[int, int, str, float, float, str, str, str, str | None, str | None, int, str, float, int, bool]
 _FEATURE, _PRIOR, _APPROX, _EXACT = 11, 12, 13, 14
@@ -1198,6 +1202,11 @@ class Gazetteer:
         """Every first- (`level` 1) or second-level (2) subdivision called `name`, in any country, best
         first: "Northern" is a region of a dozen countries, and the context must choose."""
         return self.lookup(name, limit=50, features=(f"admin{level}",))
+
+    def biggest_town(self, iso3: str, admin1: str) -> Candidate | None:
+        """The most populous packaged town of the province `admin1` of `iso3` (mostly its capital)."""
+        rows = self._query(_BIGGEST_TOWN, (iso3, admin1))
+        return _candidate((*rows[0], False), rows[0][_PRIOR]) if rows else None  # type: ignore[arg-type]
 
     def contains(self, name: str) -> bool:
         """Whether `name` is a known place name at all (any feature, any country)."""

@@ -1,0 +1,259 @@
+"""Geocoding rules for ACLED-style notes: which country an admin bracket names, where a site inside a town
+with its own bracket lies, where an event placed only in a province is coded, and towns the NER missed.
+
+Each test states one rule of `eventwire.extract.places`; the sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from eventwire.config import Settings
+from eventwire.extract.places import DocumentPlaces, PlaceMention
+from eventwire.ingest import read_bytes
+from eventwire.model import Document
+from eventwire.pipeline import COMPONENTS, Analysis, Pipeline
+from eventwire.resolve.gazetteer import haversine_km
+
+
+def places_of(text: str, published: dt.date = dt.date(2022, 3, 1)) -> DocumentPlaces:
+    """The document's places after the nlp, actors and places steps (no event rules involved)."""
+    doc = read_bytes(text.encode("utf-8"), "test", published=published)
+    analysis = Analysis(document=doc, settings=Settings())
+    for step in ("nlp", "actors", "places"):
+        COMPONENTS[step](analysis)
+    assert analysis.places is not None
+    return analysis.places
+
+
+def mention(places: DocumentPlaces, text: str) -> PlaceMention:
+    found = [m for m in places.mentions if m.text == text]
+    assert found, f"{text!r} not among {[m.text for m in places.mentions]}"
+    return found[0]
+
+
+def scene(places: DocumentPlaces, trigger: str) -> PlaceMention | None:
+    """The place `for_event` picks for the sentence holding the word `trigger`."""
+    token = next(t for t in places.doc if t.text == trigger)
+    return places.for_event(token.sent, token)
+
+
+def km_from(place: object, lat: float, lon: float) -> float:
+    assert place is not None
+    return haversine_km(place.latitude, place.longitude, lat, lon)  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------ a site inside a bracketed town
+
+
+def test_a_site_in_a_town_with_its_own_bracket_takes_that_towns_country_and_point() -> None:
+    # San Jose is also a Costa Rican province: the town's own bracket says California, and the hall is in it
+    places = places_of(
+        "On 2 March 2022, about 50 nurses rallied at Memorial Hall in San Jose (California) over pay."
+    )
+    picked = scene(places, "rallied")
+    assert picked is not None and picked.place is not None
+    assert picked.place.iso3 == "USA"
+    assert km_from(picked.place, 37.34, -121.89) < 25
+    assert not mention(places, "San Jose").anchor_only  # the town is a scene, not an admin name
+
+
+# --------------------------------------------------------------------------------- the bracket's country
+
+
+def test_an_inner_bracket_part_that_is_a_town_in_the_named_unit_confirms_the_country() -> None:
+    # "Comoe" is a district of Ivory Coast and a province of Burkina Faso; Mangodara is a town of the latter
+    places = places_of("On 7 March 2022, gunmen burned the granaries of Tiebanidougou (Mangodara, Comoe).")
+    assert places.focus_iso3 == "BFA"
+    m = mention(places, "Tiebanidougou")
+    assert m.place is not None and m.place.iso3 == "BFA"
+
+
+def test_a_namesake_hamlet_outside_the_named_unit_does_not_carry_the_bracket_abroad() -> None:
+    # the gazetteer knows a Koflande only in another region of Ivory Coast; the bracket names Burkina's Comoe
+    places = places_of("On 8 March 2022, soldiers searched the fields of Koflande (Mangodara, Comoe).")
+    m = mention(places, "Koflande")
+    assert m.place is not None and m.place.iso3 == "BFA"
+
+
+# ------------------------------------------------------------------------------ the event's coded point
+
+
+def test_an_event_placed_only_in_a_province_is_coded_to_its_namesake_town() -> None:
+    doc = Document(
+        id="t",
+        text="On 3 May 2022, soldiers shot down a drone over Kharkiv region. Nobody was hurt.",
+        published=dt.date(2022, 5, 4),
+    )
+    events = Pipeline().extract(doc).events
+    assert events
+    ev = events[0]
+    assert ev.geo_precision == 3  # still a province-level event
+    assert haversine_km(ev.latitude, ev.longitude, 49.98, 36.25) < 10  # the city of Kharkiv
+
+
+def test_a_province_without_a_namesake_town_is_coded_to_its_biggest_town() -> None:
+    places = places_of("On 3 May 2022, a roadside bomb wounded two soldiers in Muthanna province.")
+    m = mention(places, "Muthanna province")
+    assert m.place is not None and m.place.feature == "admin1"
+    coded = places.event_place(m)
+    assert coded is not None and km_from(coded, 31.33, 45.29) < 10  # As Samawah, the capital
+    assert coded.geo_precision == 3 and coded.name == m.place.name
+
+
+# ---------------------------------------------------------------------------- towns the NER did not see
+
+
+def test_a_town_in_a_place_slot_is_read_when_the_entities_place_nothing() -> None:
+    places = places_of(
+        "On 6 March 2022, dozens of teachers protested outside the City Hall in Malmo over wages."
+    )
+    picked = scene(places, "protested")
+    assert picked is not None and picked.place is not None
+    assert picked.place.iso3 == "SWE"
+
+
+def test_a_name_that_goes_on_with_of_is_no_unlabelled_town() -> None:
+    places = places_of(
+        "On 6 March 2022, members of the Union and Confederation of Retired Farmers staged a sit-in."
+    )
+    assert all(m.text != "Confederation" for m in places.mentions)
+
+
+# ------------------------------------------------------------------------------- topics are no scenes
+
+
+def test_a_country_the_protest_is_about_is_neither_the_scene_nor_the_focus() -> None:
+    places = places_of(
+        "On 3 March 2022, about 40 people protested in Torun against the war of Russia in Ukraine."
+    )
+    assert places.focus_iso3 == "POL"
+    picked = scene(places, "protested")
+    assert picked is not None and picked.text == "Torun"
+
+
+def test_a_country_named_only_as_a_topic_leaves_the_event_to_the_texts_town() -> None:
+    places = places_of(
+        "On 3 March 2022, activists chained themselves to a tanker in Gdynia. They were protesting against "
+        "the invasion of Ukraine by Russia."
+    )
+    token = next(t for t in places.doc if t.text == "protesting")
+    assert places.for_event(token.sent, token) is None  # the event then takes the story's town
+
+
+def test_a_city_written_with_its_district_after_a_dash_is_a_scene() -> None:
+    places = places_of(
+        "On 5 May 2022, students marched outside the ministry in Chisinau - Botanica over grants."
+    )
+    picked = scene(places, "marched")
+    assert picked is not None and picked.place is not None
+    assert picked.place.iso3 == "MDA"
+
+
+# -------------------------------------------------------------------------------------------- aliases
+
+
+def test_common_english_spellings_of_libyan_districts_and_bahraini_governorates() -> None:
+    libya = places_of("On 2 June 2022, gunmen stormed a bank in Sabha (Sebha, South).")
+    m = mention(libya, "Sabha")
+    assert m.place is not None and m.place.iso3 == "LBY"
+    bahrain = places_of("On 1 March 2022, youths demonstrated in Sitrah (Capital) over prisoners.")
+    m = mention(bahrain, "Sitrah")
+    assert m.place is not None and m.place.iso3 == "BHR"
+
+
+# ------------------------------------------------------------------------------------- parts of a town
+
+
+def test_a_name_in_a_town_that_the_gazetteer_puts_far_away_stands_on_the_towns_point() -> None:
+    # GeoNames knows a Holyrood only in Canada; "in Edinburgh" says which one is meant
+    places = places_of(
+        "On 4 March 2022, around 300 people rallied outside Holyrood in Edinburgh over pensions."
+    )
+    assert places.focus_iso3 == "GBR"
+    picked = scene(places, "rallied")
+    assert picked is not None and picked.place is not None
+    assert picked.place.iso3 == "GBR"
+    assert km_from(picked.place, 55.95, -3.19) < 25
+
+
+def test_a_town_and_its_province_after_a_comma_are_read_when_the_ner_missed_them() -> None:
+    places = places_of(
+        "On 3 June 2022, Russian troops shelled with rockets Pisochyn, Kharkiv. Two houses burned."
+    )
+    picked = scene(places, "shelled")
+    assert picked is not None and picked.place is not None
+    assert picked.place.iso3 == "UKR"
+    assert picked.place.admin1 == "Kharkiv"
+
+
+def test_a_holder_said_to_be_a_city_is_a_town_not_a_namesake_province() -> None:
+    # "Amara" is also a name of Ethiopia's Amhara region; "Amara city" is the Iraqi town (Al Amarah)
+    places = places_of(
+        "On 3 April 2022, gunmen wounded a shopkeeper in the Hussein neighborhood of Amara city."
+    )
+    assert places.focus_iso3 == "IRQ"
+    picked = scene(places, "wounded")
+    assert picked is not None and picked.place is not None
+    assert picked.place.iso3 == "IRQ"
+
+
+def test_of_two_towns_of_the_name_in_the_province_the_one_in_the_named_district_wins() -> None:
+    # Punjab has two towns called Sahiwal; the district named in the bracket holds the big one
+    places = places_of("On 2 May 2022, traders shut their shops in Sahiwal (Sahiwal, Punjab) over new taxes.")
+    m = mention(places, "Sahiwal")
+    assert m.place is not None and m.place.iso3 == "PAK"
+    assert km_from(m.place, 30.67, 73.10) < 25
+
+
+def test_a_big_town_filed_under_a_neighbouring_province_is_still_the_town() -> None:
+    # GeoNames files Sorong under Southwest Papua, carved out of West Papua in 2022
+    places = places_of(
+        "On 6 March 2022, students marched in Sorong city (West Papua province) against a new law."
+    )
+    m = mention(places, "Sorong")
+    assert m.place is not None and m.place.feature == "city"
+    assert km_from(m.place, -0.88, 131.26) < 25
+
+
+def test_a_village_the_gazetteer_lacks_stands_on_the_brackets_seat_town() -> None:
+    # Rutshuru is the territory's seat: closer to its villages than the territory's middle
+    places = places_of(
+        "On 3 March 2022, soldiers clashed with rebels near Kibumba-Nord (Bwisha, Rutshuru, Nord-Kivu)."
+    )
+    m = mention(places, "Kibumba-Nord")
+    assert m.place is not None and m.place.iso3 == "COD"
+    assert km_from(m.place, -1.187, 29.447) < 5
+
+
+def test_a_name_its_level_word_calls_a_town_is_read_though_the_ner_missed_it() -> None:
+    places = places_of("On 9 February 2022, regime artillery shelled Ziyara town in the countryside of Hama.")
+    picked = scene(places, "shelled")
+    assert picked is not None and picked.text == "Ziyara"
+    assert picked.place is not None and picked.place.iso3 == "SYR" and picked.place.feature == "city"
+
+
+def test_a_town_naming_its_steppe_is_the_scene() -> None:
+    # "Al Mayadin badia": the desert steppe of Al Mayadin, a place like "Al Mayadin countryside"
+    places = places_of(
+        "On 4 March 2022, a shepherd was shot by a sniper in Al Mayadin badia in Deir ez Zor countryside."
+    )
+    picked = scene(places, "shot")
+    assert picked is not None and picked.text == "Al Mayadin"
+
+
+def test_a_hamlet_matched_only_by_another_spelling_does_not_carry_the_focus_abroad() -> None:
+    # GeoNames knows "Sacca", a hamlet in Italy; the district and province named after it are Iraqi
+    places = places_of(
+        "On 2 May 2022, drones struck PKK hideouts in Saca area in Al Amadiya district of Duhok."
+    )
+    assert places.focus_iso3 == "IRQ"
+
+
+def test_acleds_city_district_form_marks_the_events_place() -> None:
+    places = places_of(
+        "On 4 May 2022, residents against a dump in Zaoqiao, Miaoli, protested outside the Control Yuan "
+        "(Taipei City - Zhongzheng)."
+    )
+    picked = scene(places, "protested")
+    assert picked is not None and picked.text == "Taipei City"
