@@ -20,3 +20,5 @@ run event-location event-location "$data/event_location/labeled_text.jsonl"
 run gwn geoparsing "$data/geoparsing/GWN.xml"
 run lgl geoparsing "$data/geoparsing/lgl.xml"
 run ucdp ucdp "$data/ucdp/ucdp_ged_syria_dev.csv"
+# GED's place name column stands in for where_description, which this extract lacks (docs/accuracy.md)
+run ucdp-place ucdp "$data/ucdp/ucdp_ged_syria_dev.csv" --place-column where_coordinates
