@@ -731,3 +731,24 @@ def test_aircraft_strikes_name_whose_aircraft_and_where() -> None:
     russian = only_event(extract_text("Russian warplanes struck Kafr Nabl on Tuesday.", published=day))
     assert russian.actor1 == "Military Forces of Russia (2000-)" and russian.actor2 is None
     assert russian.location == "Kafr Nabl" and russian.country == "Syria"
+
+
+def test_acled_country_conventions_and_shared_province_names() -> None:
+    day = dt.date(2022, 5, 6)
+    # ACLED codes Hong Kong as a region of China
+    hk = only_event(
+        extract_text(
+            "On 6 May 2022, 40 workers protested outside an office in Hung Hom, Hong Kong.", published=day
+        )
+    )
+    assert (hk.country, hk.iso3, hk.admin1, hk.actor1) == ("China", "CHN", "Hong Kong", "Protesters (China)")
+    # "Western" names provinces in a dozen countries: a district so named abroad does not outvote them
+    western = only_event(
+        extract_text("On 6 May 2022, people staged a protest in Kotahena (Kotahena, Western).", published=day)
+    )
+    assert western.country == "Sri Lanka"
+    # the OSCE's Special Monitoring Mission worked in Ukraine only
+    osce = only_event(
+        extract_text("On 6 February 2022, the OSCE SMM observed 8 explosions near Zzyzxivka.", published=day)
+    )
+    assert osce.country == "Ukraine"

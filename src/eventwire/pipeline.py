@@ -383,6 +383,7 @@ class EventReader:
         if place is None:
             place = self.places.main_place()  # the story's town, when the event's sentence names none
         iso3 = place.place.iso3 if place and place.place else self.places.focus_iso3
+        iso3 = acled_territories().get(iso3 or "", (iso3, ""))[0]
 
         actor1 = self._first(args.agents, iso3)
         actor2_all = [r for tok in args.patients for r in self.actors.resolve(tok, iso3)]
@@ -564,6 +565,12 @@ class EventReader:
         p = self.places.event_place(place) if place is not None else None
         if p is not None:
             ev.locate(p)
+            if p.iso3 in acled_territories():
+                # ACLED codes Hong Kong as a region of China
+                owner, ev.admin1 = acled_territories()[p.iso3]
+                country = ActorDictionary.default().country_by_iso(owner)
+                if country is not None:
+                    ev.country, ev.iso3 = country.name, country.iso3
         elif iso3:
             country = ActorDictionary.default().country_by_iso(iso3)
             if country is not None:
@@ -705,6 +712,12 @@ class EventReader:
             mention.actor,
             kind="context",
         )
+
+
+@lru_cache(maxsize=1)
+def acled_territories() -> dict[str, tuple[str, str]]:
+    """{territory ISO3: (ISO3 of the country ACLED codes it under, the admin1 it takes)}."""
+    return {r[0]: (r[1], r[2]) for r in rows("acled_territories.tsv")}
 
 
 @lru_cache(maxsize=1)

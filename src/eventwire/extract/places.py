@@ -756,10 +756,12 @@ class DocumentPlaces:
         if len(parts) > 1:
             # "(Falagountou, Seno)": in some countries ACLED's last part is a GeoNames district (Burkina
             # Faso's provinces), one level below the region; it counts a little less than a province
+            # (but where many countries have a province of that name, "(Orugodawatta, Western)", one
+            # district so named abroad is no better evidence than each of those provinces)
             for c in self.gazetteer.admins(parts[-1], 2):
                 if c.iso3 not in a1 and c.iso3 not in a2:
                     a2[c.iso3] = c
-                    scores[c.iso3] += 1.5
+                    scores[c.iso3] += 1.5 * share
         for part in parts[:-1] if len(parts) > 1 else parts:
             for c in self.gazetteer.admins(part, 2):
                 if c.iso3 in a2 or (c.iso3 in a1 and c.admin1 != a1[c.iso3].name):
