@@ -752,3 +752,14 @@ def test_acled_country_conventions_and_shared_province_names() -> None:
         extract_text("On 6 February 2022, the OSCE SMM observed 8 explosions near Zzyzxivka.", published=day)
     )
     assert osce.country == "Ukraine"
+
+
+def test_a_unit_word_only_one_country_uses_names_that_country() -> None:
+    day = dt.date(2022, 5, 6)
+    lga = only_event(
+        extract_text(
+            "On 4 May 2022, gunmen killed two farmers in Zzyzx village, Mariga LGA (Niger).", published=day
+        )
+    )
+    assert lga.country == "Nigeria"
+    assert lga.admin1 is not None and "Niger" in lga.admin1  # Nigeria's Niger State, not the country

@@ -157,6 +157,7 @@ class DocumentPlaces:
     focus_from_places: bool = False  # a place of the text, not only an actor, points to the focus
     home: HomeRegion | None = None  # the province most of the names point to (region.py)
     named_iso3: set[str] = field(default_factory=set)  # the countries the text names outright
+    unit_iso3: set[str] = field(default_factory=set)  # countries whose own unit words the text writes
 
     @classmethod
     def read(
@@ -176,7 +177,11 @@ class DocumentPlaces:
         named = Counter(c.iso3 for e in ents if (c := dictionary.country(e.text)) is not None)
         # the countries the text names, and those its named actors belong to ("Gulf Clan members" in
         # "Pileta (Sucre)": the Colombian Sucre, not the Venezuelan state), break ties between provinces
-        named_or_acting = named + Counter(set(extra_iso3 or []))
+        # an administrative unit only one country has ("Shiroro LGA", "Devtal rural municipality") names
+        # that country as well as its name would
+        units = found.unit_iso3 = _unit_word_countries(doc_text(doc))
+        votes.update({iso3: 3 for iso3 in units})
+        named_or_acting = named + Counter(set(extra_iso3 or [])) + Counter({iso3: 2 for iso3 in units})
         for ent in ents:
             ctx = found._admin_context(ent, named_or_acting)
             if ctx is not None:
@@ -829,8 +834,10 @@ class DocumentPlaces:
         for iso3 in scores:
             scores[iso3] += 0.3 * named.get(iso3, 0)
         iso3 = max(scores, key=lambda k: scores[k])
-        if country_ctx is not None and (iso3 == country_ctx.iso3 or scores[iso3] < 3.0):
-            return country_ctx
+        if country_ctx is not None and (
+            iso3 == country_ctx.iso3 or (scores[iso3] < 3.0 and iso3 not in self.unit_iso3)
+        ):
+            return country_ctx  # (but "Mariga LGA (Niger)" is Nigeria's Niger State: LGAs are Nigeria's)
         # one district name that no province confirms is too weak to fix the country, except as the last
         # part of a bracket of several names, where ACLED puts the larger unit, or when the text says its
         # level ("(Bardiya district)")
@@ -1748,6 +1755,22 @@ _MOVED_TOWN_KM = 400.0
 # How far from a named province's or district's point a town of the name may lie and still be taken as
 # inside it when GeoNames files it under another unit.
 _NEAR_UNIT_KM = 60.0
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> re.Pattern[str]:
+    """data/unit_words.tsv as one pattern whose group names the country (ISO3)."""
+    by_country: dict[str, list[str]] = {}
+    for words, iso3 in rows("unit_words.tsv"):
+        by_country.setdefault(iso3, []).append(r"\s+".join(re.escape(w) for w in words.split()))
+    return re.compile(
+        "|".join(rf"(?P<{iso3}>\b(?:{'|'.join(words)})\b)" for iso3, words in by_country.items()), re.I
+    )
+
+
+def _unit_word_countries(text: str) -> set[str]:
+    """The countries whose own unit words ("LGA", "barangay") the text writes."""
+    return {m.lastgroup for m in _unit_words().finditer(text) if m.lastgroup}
 
 
 @lru_cache(maxsize=1)
