@@ -763,3 +763,17 @@ def test_a_unit_word_only_one_country_uses_names_that_country() -> None:
     )
     assert lga.country == "Nigeria"
     assert lga.admin1 is not None and "Niger" in lga.admin1  # Nigeria's Niger State, not the country
+
+
+def test_unknown_attackers_of_unknown_members_and_is_read_as_a_verb() -> None:
+    day = dt.date(2022, 6, 20)
+    attack = only_event(
+        extract_text("On 14 June 2022, vandals attacked members of ZEPHYRA in Kalamata.", published=day)
+    )
+    assert (attack.actor1, attack.actor2) == ("Unidentified Armed Group (Greece)", "Civilians (Greece)")
+    # the small model parses "IS militants attacked" as a passive "is ... attacked"
+    battle = only_event(
+        extract_text("On 21 April 2022, IS militants attacked Iraqi soldiers in Kirkuk.", published=day)
+    )
+    assert battle.actor1 == "Islamic State (Iraq)" and battle.actor2 is not None
+    assert battle.actor2.startswith("Military Forces of Iraq")

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .config import Settings
 from .datafiles import rows
-from .extract.actors import ARMED_TYPES, DocumentActors, Resolved, criminal_violence
+from .extract.actors import ARMED_TYPES, COLLECTIVE_NOUNS, DocumentActors, Resolved, criminal_violence
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
 from .extract.events import (
@@ -451,6 +451,20 @@ class EventReader:
         if actor1 is None and trigger.entry.event_type in ("Protests", "Riots"):
             kind = "protesters" if trigger.entry.event_type == "Protests" else "rioters"
             actor1 = self.actors.generic(kind, iso3, trigger_evidence)
+        victims = [p for p in args.patients if p.lemma_.lower() in COLLECTIVE_NOUNS]
+        if (
+            actor1 is None
+            and actor2 is None
+            and trigger.entry.event_type in ("TARGET", "Violence against civilians")
+            and args.agents
+            and victims
+        ):
+            # "fascists attacked members of SYRIZA": attackers and victims that no dictionary knows; ACLED
+            # codes them as an unidentified armed group and civilians
+            victim = victims[0]
+            actor2 = self.actors.generic(
+                "civilians", iso3, Evidence(victim.idx, victim.idx + len(victim.text), victim.text)
+            )
         if (
             actor1 is None
             and trigger.entry.event_type in ("TARGET", "Violence against civilians")

@@ -416,9 +416,13 @@ def arguments(trigger: Trigger) -> Arguments:
     patients: list[Token] = []
     territory_from: list[Token] = []
     has_object = any(c.dep_ == "dobj" for c in tok.children)
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
-        tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and not has_object
-    )
+    # "IS militants attacked ...": the small model reads the acronym as the passive auxiliary "is"
+    acronym_aux = [
+        c for c in tok.children if c.dep_ == "auxpass" and c.text.isupper() and c.ent_type_ == "ORG"
+    ]
+    passive = any(
+        c.dep_ == "nsubjpass" or (c.dep_ == "auxpass" and c not in acronym_aux) for c in tok.children
+    ) or (tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and not has_object)
     if tok.dep_ == "acl" and has_object and tok.head.pos_ in ("NOUN", "PROPN"):
         # a misparse of "police forces arrested 66 members": the noun the verb hangs on is its subject
         agents.append(tok.head)
@@ -461,6 +465,8 @@ def arguments(trigger: Trigger) -> Arguments:
             subject = _subject_of(tok) or _left_subject(tok)
             if subject is not None:
                 agents.append(subject)
+        if acronym_aux and agents and acronym_aux[0].i < agents[0].i:
+            agents[0] = acronym_aux[0]  # the group's name, not its "militants"
     else:  # a noun: "airstrikes by the coalition", "Russian shelling", "clashes between X and Y"
         for child in tok.children:
             if child.dep_ == "acl":  # "two landmines planted by the military", "shells fired by the army"
