@@ -8,34 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eventwire.config import Settings
-from eventwire.extract.places import DocumentPlaces, PlaceMention
-from eventwire.ingest import read_bytes
 from eventwire.model import Document
-from eventwire.pipeline import COMPONENTS, Analysis, Pipeline
+from eventwire.pipeline import Pipeline
 from eventwire.resolve.gazetteer import haversine_km
-
-
-def places_of(text: str, published: dt.date = dt.date(2022, 3, 1)) -> DocumentPlaces:
-    """The document's places after the nlp, actors and places steps (no event rules involved)."""
-    doc = read_bytes(text.encode("utf-8"), "test", published=published)
-    analysis = Analysis(document=doc, settings=Settings())
-    for step in ("nlp", "actors", "places"):
-        COMPONENTS[step](analysis)
-    assert analysis.places is not None
-    return analysis.places
-
-
-def mention(places: DocumentPlaces, text: str) -> PlaceMention:
-    found = [m for m in places.mentions if m.text == text]
-    assert found, f"{text!r} not among {[m.text for m in places.mentions]}"
-    return found[0]
-
-
-def scene(places: DocumentPlaces, trigger: str) -> PlaceMention | None:
-    """The place `for_event` picks for the sentence holding the word `trigger`."""
-    token = next(t for t in places.doc if t.text == trigger)
-    return places.for_event(token.sent, token)
+from test_places import mention, places_of, scene
 
 
 def km_from(place: object, lat: float, lon: float) -> float:
