@@ -24,3 +24,12 @@ def rows(name: str) -> tuple[tuple[str, ...], ...]:
             continue
         out.append(tuple(field.strip() for field in line.split("\t")))
     return tuple(out)
+
+
+@cache
+def word_sets(name: str) -> dict[str, frozenset[str]]:
+    """The word lists of `data/<name>`, a TSV of (word, list name) rows: {list name: its words}."""
+    lists: dict[str, set[str]] = {}
+    for word, list_name, *_ in rows(name):
+        lists.setdefault(list_name, set()).add(word)
+    return {list_name: frozenset(words) for list_name, words in lists.items()}

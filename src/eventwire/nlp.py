@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .config import Settings
-from .datafiles import rows
+from .datafiles import rows, word_sets
 from .resolve.dictionary import ActorDictionary
 
 _LOCK = threading.Lock()
@@ -384,11 +384,6 @@ _PLACE_OBJECT_VERBS = frozenset(
      "besiege", "liberate", "enter", "patrol", "encircle", "surround", "invade", "occupy", "target",
      "bombard", "pound", "strike", "hit")
 )  # fmt: skip
-#: Strikes that fall "on" a place: "shelling on Kafr Nabl", "raids on Darayya".
-_STRIKE_NOUNS = frozenset(
-    ("shelling", "bombardment", "bombing", "raid", "airstrike", "strike", "bomb", "barrel", "missile",
-     "rocket", "shell", "attack", "assault", "offensive")
-)  # fmt: skip
 #: Nouns a place owns in the possessive: "Grozny's streets", "Kabul's outskirts".
 _PLACE_PARTS = frozenset(
     ("streets", "outskirts", "suburbs", "centre", "center", "districts", "neighbourhoods", "neighborhoods",
@@ -416,7 +411,8 @@ def _taken_or_struck(doc: Doc, start: int, end: int, gazetteer) -> bool:
     strikes = (
         [holder, *(c for c in holder.children if c.dep_ == "dobj")] if holder.pos_ == "VERB" else [holder]
     )
-    struck_on = any(t.lemma_.lower() in _STRIKE_NOUNS or t.lower_ in _STRIKE_NOUNS for t in strikes)
+    words = word_sets("target_words.tsv")["strike"]
+    struck_on = any(t.lemma_.lower() in words or t.lower_ in words for t in strikes)
     return struck_on and bool(gazetteer.lookup(span.text, limit=1, features=("city", "admin1", "admin2")))
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from .config import Settings
-from .datafiles import rows
+from .datafiles import rows, word_sets
 from .extract.actors import ARMED_TYPES, COLLECTIVE_NOUNS, DocumentActors, Resolved, criminal_violence
 from .extract.casualties import fatalities_for_event
 from .extract.dates import ResolvedDate, find_dates, resolve_date
@@ -188,26 +188,6 @@ CIVILIAN_HARM_WORDS = {
 }
 #: Sub-types whose target is a thing (a weapon, a drone, a hideout) and so whoever owned it.
 OWNED_TARGET_SUBTYPES = ("Disrupted weapons use", "Looting/property destruction")
-#: Things an armed side owns and that are seized, defused, shot down or destroyed.
-OWNED_NOUNS = frozenset(
-    ("hideout", "shelter", "camp", "base", "cache", "depot", "drone", "missile", "rocket", "ied", "mine",
-     "explosive", "device", "weapon", "arm", "ammunition", "boat", "submarine", "installation", "tunnel",
-     "aircraft", "helicopter", "jet", "plane", "uav", "position", "post", "outpost", "foxhole", "stockpile")
-)  # fmt: skip
-#: Buildings and property whose "of" phrase names the owner: "the building of the National Guard".
-PROPERTY_NOUNS = frozenset(
-    ("building", "office", "wall", "premises", "headquarters", "facility", "property", "vehicle", "car",
-     "compound", "gate", "door", "window", "station")
-)  # fmt: skip
-#: Verbs whose "by"/"to" phrase names a thing's owner: "planted by", "belonging to", "operated by".
-OWNING_VERBS = frozenset(
-    ("plant", "belong", "own", "operate", "use", "launch", "fire", "lay", "place", "build")
-)
-#: Words of the drug trade: what the authorities seize or destroy from traffickers.
-DRUG_WORDS = frozenset(
-    ("drug", "drugs", "cocaine", "marijuana", "marihuana", "cannabis", "heroin", "poppy", "coca", "opium",
-     "methamphetamine", "narcotics", "fentanyl", "crack", "hashish")
-)  # fmt: skip
 UNCLAIMED_EXPLOSIVES = ("Remote explosive/landmine/IED", "Grenade", "Suicide bomb")
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 #: A fight among one kind of actor: "rival drug traffickers", "two unidentified armed groups clashed",
@@ -383,7 +363,8 @@ class EventReader:
         if place is None:
             place = self.places.main_place()  # the story's town, when the event's sentence names none
         iso3 = place.place.iso3 if place and place.place else self.places.focus_iso3
-        iso3 = acled_territories().get(iso3 or "", (iso3, ""))[0]
+        if iso3 in acled_territories():
+            iso3 = acled_territories()[iso3][0]  # "Protesters (China)" in Hong Kong, as ACLED names them
 
         actor1 = self._first(args.agents, iso3)
         actor2_all = [r for tok in args.patients for r in self.actors.resolve(tok, iso3)]
@@ -668,7 +649,8 @@ class EventReader:
     ) -> Resolved | None:
         """Drugs, plantations or a drug laboratory seized or destroyed by the authorities: ACLED codes the
         traffickers they belonged to, an unidentified gang, as the target, not civilians."""
-        if sub != "Looting/property destruction" or _kind(actor1) != "state_forces" or not words & DRUG_WORDS:
+        drugs = words & word_sets("target_words.tsv")["drug"]
+        if sub != "Looting/property destruction" or _kind(actor1) != "state_forces" or not drugs:
             return None
         return self.actors.generic("gang", iso3, evidence)
 
@@ -769,19 +751,20 @@ def _owner_tokens(sent: Span) -> list[Token]:
     """Words naming whose a thing is: a modifier of an owned noun ("an IS hideout", "a Russian drone",
     "PKK shelters") or the "by"/"to" phrase of a verb of owning or placing ("planted by JNIM militants",
     "belonging to the PKK")."""
+    lists = word_sets("target_words.tsv")
     out: list[Token] = []
     for tok in sent:
         head = tok.head
-        if _modified_noun(tok).lemma_.lower() in OWNED_NOUNS and tok.dep_ in _MODIFIER_DEPS:
+        if _modified_noun(tok).lemma_.lower() in lists["owned"] and tok.dep_ in _MODIFIER_DEPS:
             out.append(tok)  # "a Russian Orlan-10 drone": a modifier of a modifier too
         elif _names_before_noun(tok):
             out.append(tok)  # "3 IS hideouts" with "IS" misparsed as a verb: the name right before the noun
-        elif tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in PROPERTY_NOUNS:
+        elif tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in lists["property"]:
             out.append(tok)  # "the building of the National Guard", "a wall of the police station"
         elif (
             tok.dep_ == "pobj"
             and head.lower_ in ("by", "to")
-            and head.head.lemma_.lower() in OWNING_VERBS
+            and head.head.lemma_.lower() in lists["owning_verb"]
             and tok.ent_type_ != "NORP"  # "vehicles belonging to Palestinians": people, not an army
         ):
             out.append(tok)
@@ -803,7 +786,7 @@ def _names_before_noun(tok: Token) -> bool:
     if tok.ent_type_ not in ("ORG", "NORP") or tok.i + 1 >= len(tok.doc):
         return False
     after = tok.doc[tok.i + 1]
-    return after.ent_type_ == "" and after.lemma_.lower() in OWNED_NOUNS
+    return after.ent_type_ == "" and after.lemma_.lower() in word_sets("target_words.tsv")["owned"]
 
 
 def _kind(resolved: Resolved | None) -> str | None:

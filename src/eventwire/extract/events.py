@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from ..datafiles import rows
+from ..datafiles import rows, word_sets
 from ..nlp import doc_text
 from .actors import ARMED_TYPES
 
@@ -488,7 +488,7 @@ def arguments(trigger: Trigger) -> Arguments:
                     patients.extend(c for c in p.conjuncts if c.i > p.i)
         if (
             not agents
-            and tok.lemma_.lower() in _AIRCRAFT
+            and tok.lemma_.lower() in word_sets("target_words.tsv")["aircraft"]
             and any(c.dep_ in ("compound", "amod") for c in tok.children)
         ):
             agents.append(tok)  # "government warplanes bombed X": the aircraft are the force that struck
@@ -669,10 +669,6 @@ def _attacker_first(
 #: ("On 13 June, in Monterrey, Nuevo Leon, an unknown number of armed individuals fired shots": the
 #: subject hangs off "Leon" as an apposition).
 _STRAY_SUBJECT_DEPS = frozenset(("appos", "dep", "npadvmod", "nsubj"))
-
-
-#: Trigger nouns that are the striking force itself, so their modifier says whose ("regime warplanes").
-_AIRCRAFT = frozenset(("warplane", "warplanes", "helicopter", "jet", "aircraft", "drone", "gunship"))
 
 
 def _between_after_place(tok: Token) -> list[Token]:
