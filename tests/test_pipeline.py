@@ -777,3 +777,11 @@ def test_unknown_attackers_of_unknown_members_and_is_read_as_a_verb() -> None:
     )
     assert battle.actor1 == "Islamic State (Iraq)" and battle.actor2 is not None
     assert battle.actor2.startswith("Military Forces of Iraq")
+
+
+def test_elements_of_a_force_are_its_members() -> None:
+    day = dt.date(2022, 2, 10)
+    text = "On 9 February 2022, in Juchitan, Oaxaca, elements of the National Guard detained 40 migrants."
+    arrest = only_event(extract_text(text, published=day))
+    assert arrest.sub_event_type == "Arrests" and arrest.actor1 is not None
+    assert arrest.actor1.startswith("Police Forces of Mexico") and arrest.country == "Mexico"

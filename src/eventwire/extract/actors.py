@@ -60,6 +60,8 @@ COLLECTIVE_NOUNS = {
     "number",
     "member",
     "members",
+    "element",  # "elements of the National Guard": Latin American usage for its members
+    "elements",
     "team",
     "squad",
     "contingent",
