@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +33,15 @@ from ..datafiles import rows
 from ..model import Evidence, Place
 from ..nlp import doc_text, facility_words, not_places
 from ..resolve.dictionary import ActorDictionary
-from ..resolve.gazetteer import BEARINGS, Candidate, Gazetteer, haversine_km, normalize_name, offset_point
+from ..resolve.gazetteer import (
+    BEARINGS,
+    Candidate,
+    Gazetteer,
+    fold_name,
+    haversine_km,
+    normalize_name,
+    offset_point,
+)
 from .region import COUNTY as _COUNTY_IN_TEXT
 from .region import HomeRegion, capital_first, home_region, prefer_home
 from .streets import find_streets
@@ -252,7 +259,7 @@ class DocumentPlaces:
             if (
                 best.feature == "city"
                 and best.population < _VARIANT_TOWN
-                and _folded(best.name) != _folded(_clean(ent.text))
+                and fold_name(best.name) != fold_name(_clean(ent.text))
             ):
                 share /= 2  # a hamlet known by another spelling ("Saca": Italy's Sacca) says little
             rival = next((c for c in ranked[1:] if c.iso3 != best.iso3), None)
@@ -1893,12 +1900,6 @@ def _big_city_first(candidates: list[Candidate]) -> list[Candidate]:
     if not big:
         return candidates
     return [big[0], *[c for c in candidates if c is not big[0]]]
-
-
-def _folded(name: str) -> str:
-    """`name` case-folded without accents, letters otherwise as written ("Sacca" is not "Saca")."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _truncated(after: str) -> bool:

@@ -171,6 +171,10 @@ def _fold(s: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", s.casefold()))
 
 
+#: The same, for other modules: "Sacca" stays "sacca", not the lookup key's looser spelling.
+fold_name = _fold
+
+
 def _normalize(s: str) -> str:
     """The lookup key of a place name; used both when indexing and when looking up.
 
