@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 
 from eventwire.export import ACLED_COLUMNS
@@ -437,6 +438,20 @@ def test_several_workers_each_listen_on_the_port(web_db: Path) -> None:
         totals = {httpx.get(f"{srv.url}/api/events?limit=1").json()["total"] for _ in range(20)}
         assert len(totals) == 1 and totals.pop() > 0
     assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker processes from Linux /proc")
+def test_workers_of_a_killed_server_stop_serving(web_db: Path) -> None:
+    # SIGKILL leaves the supervisor no chance to stop its workers; they must notice and go by themselves.
+    with running_server(str(web_db), "--workers", "2") as srv:
+        port = int(srv.url.rsplit(":", 1)[1])
+        workers = [psutil.Process(pid) for pid in _child_pids(srv.process.pid) if _listens(pid, port)]
+        assert len(workers) == 2
+        srv.process.kill()
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        for orphan in alive:
+            orphan.kill()
+        assert not alive, f"{len(alive)} server workers outlived the killed supervisor"
 
 
 def _zombie(pid: int) -> bool:

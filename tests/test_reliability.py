@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import sqlalchemy as sa
 
@@ -36,10 +37,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def ingest_process(corpus: Path, url: str) -> subprocess.Popen[str]:
+def ingest_process(corpus: Path, url: str, *options: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.Popen(
-        [sys.executable, "-m", "eventwire.cli", "ingest", str(corpus), "--db", url],
+        [sys.executable, "-m", "eventwire.cli", "ingest", str(corpus), "--db", url, *options],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -128,27 +129,39 @@ def documents_stored(url: str) -> int:
         engine.dispose()
 
 
-def interrupt_mid_batch(corpus: Path, url: str, sig: signal.Signals) -> tuple[subprocess.Popen[str], str]:
-    """Start an ingest and send it `sig` once it has stored two of the eight documents."""
-    proc = ingest_process(corpus, url)
+def interrupt_mid_batch(
+    corpus: Path, url: str, sig: signal.Signals, *options: str
+) -> tuple[subprocess.Popen[str], str, list[psutil.Process]]:
+    """Start an ingest and send it `sig` once it has stored two of the eight documents; also return the
+    processes it had started (its workers)."""
+    proc = ingest_process(corpus, url, *options)
     deadline = time.monotonic() + 240
     while documents_stored(url) < 2:
         assert proc.poll() is None, proc.communicate()[1]
         assert time.monotonic() < deadline, "the ingest never stored two documents"
         time.sleep(0.02)
+    children = psutil.Process(proc.pid).children(recursive=True)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     if documents_stored(url) >= 8:
-        # all eight come in one batch, and the writer can store the rest between the poll and the signal
+        # the writer can store the rest between the poll and the signal
         pytest.skip("the ingest stored every document before the signal came: no partial state to repair")
-    return proc, err
+    return proc, err, children
 
 
 def test_killed_ingest_run_again_equals_a_clean_run(
     corpus: Path, db_url: str, clean_run: dict[str, Any]
 ) -> None:
-    proc, _ = interrupt_mid_batch(corpus, db_url, signal.SIGKILL)
+    # Batches of two over two workers: four batches, so the kill lands with work still to do.
+    proc, _, workers = interrupt_mid_batch(
+        corpus, db_url, signal.SIGKILL, "--workers", "2", "--batch-size", "2"
+    )
     assert proc.returncode == -signal.SIGKILL
+    assert workers, "the ingest started no worker processes"
+    _, alive = psutil.wait_procs(workers, timeout=30)  # workers go with the driver, not live on
+    for orphan in alive:
+        orphan.kill()
+    assert not alive, f"{len(alive)} worker processes outlived the killed ingest"
     assert 2 <= documents_stored(db_url) < 8  # it really stopped mid-batch
     err = ingest(corpus, db_url)
     assert "already stored" in err
@@ -159,7 +172,7 @@ def test_interrupted_ingest_run_again_equals_a_clean_run(
     corpus: Path, tmp_path: Path, clean_run: dict[str, Any]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'ew.db'}"
-    proc, err = interrupt_mid_batch(corpus, url, signal.SIGINT)
+    proc, err, _ = interrupt_mid_batch(corpus, url, signal.SIGINT)
     assert proc.returncode == 130, err
     assert "interrupted" in err
     assert 2 <= documents_stored(url) < 8

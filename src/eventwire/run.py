@@ -36,6 +36,7 @@ from eventwire.config import Settings
 from eventwire.errors import EventwireError, InputError
 from eventwire.ingest.bulk import Item, ReadStats, iter_items, to_document
 from eventwire.model import Document, Extraction, Failure
+from eventwire.orphans import exit_with_parent
 from eventwire.store import Store
 
 #: Batches in flight per worker: one being worked on, one waiting, so no worker idles on the writer.
@@ -124,6 +125,9 @@ def _pipeline(model: str) -> Any:
 def init_worker(model: str, done_ids: frozenset[str]) -> None:
     """Process-pool initialiser: load everything before the first batch, and keep the stored ids."""
     global _done_ids
+    # A partition being written when the driver dies is lost with the worker, which is safe: partitions
+    # are written under a temporary name and renamed when complete.
+    exit_with_parent()
     _done_ids = done_ids
     pipeline = _pipeline(model)
     from eventwire.resolve.dictionary import ActorDictionary

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from eventwire.errors import EventwireError, InputError
+from eventwire.orphans import exit_with_parent
 from eventwire.web.api import ServerConfig, create_app
 
 log = logging.getLogger("eventwire.serve")
@@ -42,6 +43,7 @@ def _worker(config: dict[str, Any], host: str, port: int, access_log: bool, read
     """One server process: build the app, listen on the shared port, tell the supervisor, then serve."""
     import uvicorn
 
+    exit_with_parent()  # a killed supervisor must not leave workers serving its port
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
     app = create_app(ServerConfig(**config))
     sock = _listening_socket(host, port)
@@ -122,6 +124,7 @@ def serve(
 ) -> None:
     import uvicorn
 
+    exit_with_parent()  # a killed supervisor must not leave workers serving its port
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
     app = create_app(config)  # opens the database first, so a bad --db fails before the port is taken
     if workers <= 1:
