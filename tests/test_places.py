@@ -742,3 +742,25 @@ def test_a_place_before_a_possessive_person_is_where_the_person_is_from() -> Non
         "Castroneves and England's Dan Wheldon."
     )
     assert scene(places, "captured") is None or scene(places, "captured").text not in ("England", "Brazil")
+
+
+def test_a_place_naming_an_operation_is_where_it_was_fought() -> None:
+    # "the Raqqa offensive": the place modifies a fight, not a group, so it is the scene
+    places = places_of("Dozens of fighters were killed in the Raqqa offensive last week.")
+    picked = attached_scene(places, "killed")
+    assert picked is not None and picked.text == "Raqqa"
+    assert attached_scene(places_of("Raqqa fighters were killed on Monday."), "killed") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("They captured Mazar-e-Sharif in May but lost the city a week later.", "Mazar-e-Sharif"),
+        ("A car bomb exploded in the Radhwaniyah area on Friday.", "Radhwaniyah"),
+        ("Soldiers shot two men near the Ghat area of Doda district.", "Ghat"),
+        ("The army tightened the siege on Manbij this week.", "Manbij"),
+    ],
+)
+def test_names_the_ner_misses_in_a_place_slot_are_places(text: str, name: str) -> None:
+    places = places_of(text)
+    assert name in [m.text for m in places.mentions]

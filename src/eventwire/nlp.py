@@ -179,7 +179,7 @@ def _town(gazetteer, text: str) -> bool:
 PLACE_NOUNS_AFTER = frozenset(
     ("village", "villages", "town", "township", "city", "district", "municipality", "sub-county", "subcounty",
      "locality", "community", "neighbourhood", "neighborhood", "commune", "county", "LGA", "governorate",
-     "province", "region", "camp", "settlement", "suburb", "ward", "countryside", "outskirts")
+     "province", "region", "camp", "settlement", "suburb", "ward", "countryside", "outskirts", "area")
 )  # fmt: skip
 #: Labels the NER gives to place names it misreads ("Barranquilla (Atlantico" ORG, "Avdiivka" PERSON).
 _MISREAD_LABELS = frozenset(("PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "CARDINAL"))
@@ -346,7 +346,11 @@ def _known_after_preposition(doc: Doc, start: int, end: int, gazetteer) -> bool:
         and start > 1
         and (doc[start - 2].lower_.split("-")[-1] in _DIRECTION_WORDS or doc[start - 2].lower_ in _EDGE_WORDS)
     )
-    if prev not in PLACE_PREPOSITIONS | {"through", "across", "throughout"} and not direction_of:
+    # "they captured Mazar-e-Sharif": the object of a verb that takes or strikes ground
+    taken_ground = doc[start - 1].pos_ == "VERB" and doc[start - 1].lemma_.lower() in _GROUND_VERBS
+    if prev not in PLACE_PREPOSITIONS | {"through", "across", "throughout"} and not (
+        direction_of or taken_ground
+    ):
         return False
     text = doc[start:end].text
     if text.lower() in not_places():
@@ -383,6 +387,13 @@ _PLACE_OBJECT_VERBS = frozenset(
     ("capture", "seize", "retake", "recapture", "take", "shell", "bomb", "raid", "storm", "overrun",
      "besiege", "liberate", "enter", "patrol", "encircle", "surround", "invade", "occupy", "target",
      "bombard", "pound", "strike", "hit")
+)  # fmt: skip
+#: Verbs whose object right after them is ground when the gazetteer knows the name as a sizeable town
+#: ("captured Mazar-e-Sharif", "shelled Khanasir"); "take", "hit", "target" and "raid" take too many other
+#: things.
+_GROUND_VERBS = frozenset(
+    ("capture", "seize", "retake", "recapture", "overrun", "besiege", "liberate", "storm", "encircle",
+     "invade", "occupy", "shell", "bombard", "pound")
 )  # fmt: skip
 #: Nouns a place owns in the possessive: "Grozny's streets", "Kabul's outskirts".
 _PLACE_PARTS = frozenset(

@@ -1560,6 +1560,8 @@ class DocumentPlaces:
                 return False
             if _scene_noun(head):
                 return False  # "the Baghdad headquarters", "Grozny's streets": a site of the place
+            if head.lower_ in operation_nouns() or head.lemma_.lower() in operation_nouns():
+                return False  # "killed in the Manbij campaign": where it was fought
             if root.dep_ == "poss" and head.dep_ == "pobj" and head.head.lower_ in _SCENE_WORDS:
                 return False  # "killed in Syria's conflict": the phrase after "in" is where
             return head.lower_ not in _PLACE_HEADS and head.ent_type_ not in ("GPE", "LOC", "FAC")
@@ -1672,6 +1674,12 @@ _PLACE_HEADS = frozenset(
 def scene_nouns() -> frozenset[str]:
     """Sites and parts of a place (data/scene_nouns.txt): a place name modifying one is still a scene."""
     return frozenset(word for word, *_ in rows("scene_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def operation_nouns() -> frozenset[str]:
+    """Operations and fights (data/operation_nouns.txt): a place name modifying one is their scene."""
+    return frozenset(word for word, *_ in rows("operation_nouns.txt"))
 
 
 @lru_cache(maxsize=1)
