@@ -13,6 +13,7 @@ import datetime as dt
 from eventwire.extract.places import DocumentPlaces, PlaceMention
 from eventwire.extract.region import HomeRegion, capital_first, home_region, prefer_home
 from eventwire.extract.streets import find_streets
+from eventwire.nlp import _titled_person, load_pipeline
 from eventwire.resolve.gazetteer import Gazetteer, haversine_km, state_abbreviations
 from test_places import places_of as shared_places_of
 
@@ -229,3 +230,34 @@ def test_province_before_an_organisation_word_is_still_the_province() -> None:
 def test_lower_case_number_word_is_no_place() -> None:
     places = places_of("Three groups can meet at one time while one group is away in Harwinton.")
     assert not any(m.text.lower() in ("one", "three") for m in places.mentions)
+
+
+def test_names_listed_before_counties_are_those_counties() -> None:
+    places = places_of(
+        "School boards in Barrow, Jackson and Madison counties tweaked their layoff rules, Georgia papers"
+        " said."
+    )
+    for name in ("Barrow", "Jackson", "Madison"):
+        [county] = mentions(places, name)
+        assert county.place is not None and county.place.feature == "admin2"
+        assert county.place.admin1 == "Georgia"
+
+
+def test_a_parish_in_a_list_outranks_a_namesake_town() -> None:
+    # "Caddo" alone is a town in Oklahoma; before "parishes" it is Louisiana's Caddo Parish
+    places = places_of(
+        "Flooding closed roads in Caddo and Bossier parishes on Monday, Louisiana officials said."
+    )
+    [caddo] = mentions(places, "Caddo")
+    assert caddo.place is not None and caddo.place.feature == "admin2" and caddo.place.admin1 == "Louisiana"
+
+
+def test_a_name_after_a_title_is_a_person_not_a_town() -> None:
+    places = places_of('"We worked hard for that win," states coach Ripley. "Now we rest."')
+    assert "Ripley" not in [m.text for m in places.mentions]
+    # an adjective is no title: "a major Baghdad offensive" keeps its place
+    assert "Baghdad" in [m.text for m in places_of("Troops began a major Baghdad offensive.").mentions]
+    # a capitalised title may begin a place's own name: "Sheikh Isa village"
+    doc = load_pipeline()("Rebels shelled Sheikh Isa village on Friday.")
+    name = next(e for e in doc.ents if "Isa" in e.text)
+    assert name.label_ == "GPE" and not _titled_person(doc, name.start, name.end)

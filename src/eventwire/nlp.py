@@ -442,6 +442,29 @@ def _comma_admin_inside(doc: Doc, start: int, end: int) -> bool:
 _DATELINE_AFTER = re.compile(r"^\s*(?:-{1,3}\s|—|–|,\s*[A-Z])")
 
 
+@lru_cache(maxsize=1)
+def _one_word_titles() -> frozenset[str]:
+    """The one-word titles of data/titles.txt ("coach", "sen.", "mayor")."""
+    return frozenset(title for title, *_ in rows("titles.txt") if " " not in title)
+
+
+def _titled_person(doc: Doc, start: int, end: int) -> bool:
+    """Whether a title noun in lower case heads the short name doc[start:end] ("coach Ripley"): a
+    person's, whatever town shares it. Only a noun that the parse joins to the name counts: "a major
+    Baghdad offensive" has the adjective "major". A capitalised title may begin the place's own name
+    ("Sheikh Isa village", "General Santos City")."""
+    if start == 0 or end - start > 2:
+        return False
+    title = doc[start - 1]
+    return (
+        title.text.islower()
+        and title.lower_ in _one_word_titles()
+        and title.pos_ in ("NOUN", "PROPN")
+        and title.dep_ == "compound"
+        and start <= title.head.i < end
+    )
+
+
 def _capital_datelines(doc: Doc, gazetteer, taken: set[int]) -> list[Span]:
     """Datelines in capitals that open a paragraph or a sentence ("MANSFIELD -- The mayor said", "COLUMBIA
     --- Gov. Sanford"): the NER rarely tags a name in capitals, and the gazetteer must know it by that very
@@ -501,6 +524,10 @@ def place_fixer(doc: Doc) -> Doc:
             continue
         if label in _PLACE_LABELS and text.lower() in not_places():
             changed = True  # "died in Police custody": no place, though Police is a Polish town
+            continue
+        if label in _PLACE_LABELS and _titled_person(doc, start, end):
+            spans.append(Span(doc, start, end, label="PERSON"))  # "coach Ripley", though Ripley is a town
+            changed = True
             continue
         if (
             label in _PLACE_LABELS

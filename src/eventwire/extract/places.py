@@ -312,6 +312,7 @@ class DocumentPlaces:
         found._add_embedded()
         found._add_streets()
         found._add_counties()
+        found._add_listed_counties()
         found._add_unlabelled_towns()
         if found.focus_iso3 is None:
             # nothing but names inside other names ("Hakkari Governor's office"): they still say where
@@ -488,6 +489,37 @@ class DocumentPlaces:
             m = PlaceMention(match.group(0), start, end, span.start, span.end, place, [cand])
             m.anchor_only = True
             added.append(m)
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    def _add_listed_counties(self) -> None:
+        """Counties named together before one plural level word ("in Barrow, Jackson and Madison
+        counties", "Caddo and Bossier parishes"): each name is the county "Jackson County", added like
+        `_add_counties` does, when the gazetteer places it in the text's home region or by its own name
+        (a bare "Jackson" is a person as often as a place, so only the list and its level word say so)."""
+        added: list[PlaceMention] = []
+        text = doc_text(self.doc)
+        for match in _LISTED_COUNTIES.finditer(text):
+            level = "County" if match.group("level").lower() == "counties" else "Parish"
+            for name in _LISTED_NAME.finditer(match.group("names")):
+                start, end = match.start("names") + name.start(), match.start("names") + name.end()
+                overlapping = [m for m in [*self.mentions, *added] if m.start < end and start < m.end]
+                # the NER's own reading gives way only where it read the very name as a town or not at all
+                # ("Caddo" the Oklahoma town, in "Caddo and Bossier parishes")
+                if any(
+                    (m.start, m.end) != (start, end) or (m.place is not None and m.place.feature != "city")
+                    for m in overlapping
+                ):
+                    continue
+                span = self.doc.char_span(start, end, alignment_mode="expand")
+                cand = self._embedded_candidate(f"{name.group(0)} {level}", part=True)
+                if span is None or cand is None or cand.feature != "admin2":
+                    continue
+                self.mentions = [m for m in self.mentions if m not in overlapping]
+                place = cand.to_place(geo_precision=2, evidence=Evidence(start, end, name.group(0)))
+                m = PlaceMention(name.group(0), start, end, span.start, span.end, place, [cand])
+                m.anchor_only = True
+                added.append(m)
         if added:
             self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
 
@@ -1887,6 +1919,13 @@ _TOPIC_NOUNS = frozenset(
 # ", Tenn.", ", W. Va." after a town: a state abbreviation (looked up in the gazetteer's table)
 _STATE_AFTER = re.compile(r"^\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:\s?[A-Z][a-z]{0,3}\.?)?)")
 # "Anderson County", "Rapides Parish": a district named with its level word
+# "Barrow, Jackson and Madison counties", "Caddo or Bossier parishes": names listed before one level word.
+_LISTED_WORD = r"(?!(?:The|A|An|In|At|Of|For|And|Or|By|To|From|On|Both)\b)[A-Z][a-z]+(?: [A-Z][a-z]+)?"
+_LISTED_COUNTIES = re.compile(
+    rf"\b(?P<names>(?:{_LISTED_WORD},\s+)*{_LISTED_WORD},?\s+(?:and|or)\s+{_LISTED_WORD})"
+    r"\s+(?P<level>counties|parishes)\b"
+)
+_LISTED_NAME = re.compile(_LISTED_WORD)
 _COUNTY_SAID = re.compile(r"\s(?:County|Parish|Borough)$")
 _TOWN_WORD_INSIDE = re.compile(r"\s+(?:city|town|village)$")
 
