@@ -233,3 +233,30 @@ def test_acleds_city_district_form_marks_the_events_place() -> None:
     )
     picked = scene(places, "protested")
     assert picked is not None and picked.text == "Taipei City"
+
+
+# ---------------------------------------------------------------------- what the bracket's unit is called
+
+
+def test_a_bracket_that_says_district_prefers_a_country_whose_units_are_districts() -> None:
+    # Bara is a district of Nepal and a locality of Sudan; a "district" is Nepal's
+    places = places_of(
+        "On 3 May 2021, locals protested in Simraungadh municipality (Bara district) over a road."
+    )
+    assert places.focus_iso3 == "NPL"
+    m = mention(places, "Simraungadh")
+    assert m.place is not None and m.place.iso3 == "NPL"
+
+
+def test_a_bare_compass_half_of_a_country_does_not_outweigh_the_province_inside_it() -> None:
+    # ACLED writes Libya's halves as "East" and "West"; Cameroon has provinces of those names
+    for text, town in (
+        (
+            "On 7 May 2021, oil workers protested in Zawiyat Masus (Al Wahat, East) over wages.",
+            "Zawiyat Masus",
+        ),
+        ("On 7 May 2021, teachers protested in Qasr al Akhyar (Al Murqub, West) over pay.", "Qasr al Akhyar"),
+    ):
+        places = places_of(text)
+        m = mention(places, town)
+        assert m.place is not None and m.place.iso3 == "LBY", text

@@ -124,11 +124,8 @@ DEFAULT_STEPS = ("nlp", "actors", "places", "events", "relations")
 #: Armed actor kinds (the armed actor types, and `_kind`'s name for unnamed gunmen): "occupied the school"
 #: or "blocked the road" with one of them acting tells of a military act, not a protest.
 ARMED_KINDS = frozenset(ARMED_TYPES | {"unidentified_armed_group"})
-#: Unarmed crowds whose clash is mob violence, when nobody armed is named among them.
-MOB_NOUNS = frozenset(
-    ("member", "cadre", "supporter", "activist", "worker", "villager", "resident", "student", "youth",
-     "people", "local", "crowd", "mob", "family", "relative", "trader", "farmer", "herder")
-)  # fmt: skip
+#: Unarmed crowds whose clash is mob violence, when nobody armed is named among them (data/mob_nouns.txt).
+MOB_NOUNS = frozenset(word for word, *_ in rows("mob_nouns.txt"))
 #: Words that tell of two crowds fighting each other, not a crowd attacking someone.
 BRAWL_WORDS = frozenset(
     ("clash", "clashes", "clashed", "altercation", "brawl", "between", "rival", "exchanged", "fought")
@@ -367,7 +364,9 @@ class EventReader:
             iso3 = acled_territories()[iso3][0]  # "Protesters (China)" in Hong Kong, as ACLED names them
 
         actor1 = self._first(args.agents, iso3)
-        actor2_all = [r for tok in args.patients for r in self.actors.resolve(tok, iso3)]
+        actor2_all = [
+            self._as_target(r, tok, iso3) for tok in args.patients for r in self.actors.resolve(tok, iso3)
+        ]
         actor2_all = [r for r in actor2_all if actor1 is None or r.name != actor1.name]
         mutual = {trigger.token.lemma_.lower(), trigger.token.head.lemma_.lower()} & MUTUAL_VERBS
         if not actor2_all and (trigger.entry.event_type == "Battles" or mutual) and actor1 is not None:
@@ -414,7 +413,7 @@ class EventReader:
             and trigger.entry.event_type == "Battles"
             and trigger.entry.weight <= 5  # a shoot-out or a gun battle is fought with guns: no brawl
             and args.agents
-            and args.agents[0].lemma_.lower() in MOB_NOUNS
+            and _mob(args.agents[0])
         ):
             # "members of two rival parties clashed", "supporters of the candidates clashed": no armed
             # group fought; ACLED codes the brawl as mob violence by rioters
@@ -466,11 +465,12 @@ class EventReader:
             and actor2 is None
             and trigger.entry.event_type == "Battles"
             and trigger.token.pos_ in ("NOUN", "PROPN")
-            and in_main_clause(trigger)
+            and in_main_clause(trigger, through_counts=True)
             and self.places.in_sentence(sent)
         ):
             # "Clashes continue in Homs countryside": a fight the report places but whose sides it does
-            # not name; ACLED's coders write the unnamed sides as unidentified armed groups
+            # not name; ACLED's coders write the unnamed sides as unidentified armed groups ("observers
+            # recorded a total of 17 shots near X": gunfire heard is a fight too)
             actor1 = self.actors.generic("unidentified_armed_group", iso3, trigger_evidence)
         if actor1 is None and trigger.entry.phrase == "displacement:":
             actor1 = self.actors.generic("civilians", iso3, trigger_evidence)  # the displaced
@@ -634,6 +634,19 @@ class EventReader:
             actor2 = self.actors.generic("civilians", iso3, evidence)
         return actor1, assoc1, actor2
 
+    def _as_target(self, resolved: Resolved, tok: Token, iso3: str | None) -> Resolved:
+        """A gang's trafficker who was hit, arrested or fought is of ACLED's plain "Unidentified Gang
+        (Country)", the gang whose drugs are seized, not of the country's name for unknown perpetrators
+        ("a drug trafficker was shot by two armed men" in Brazil: "Unidentified Gang and/or Police Militia"
+        shot a member of an "Unidentified Gang (Brazil)")."""
+        if (
+            resolved.kind == "generic"
+            and resolved.actor.type == "criminal_group"
+            and tok.lemma_.lower() in word_sets("target_words.tsv")["gang_member"]
+        ):
+            return self.actors.generic("gang", iso3, resolved.evidence)
+        return resolved
+
     def _owner(self, sent: Span, actor1: Resolved | None, iso3: str | None) -> Resolved | None:
         """The armed side a seized, defused, intercepted or destroyed thing belonged to: "an IS hideout",
         "a Russian drone", "IEDs planted by JNIM militants", "weapons belonging to the PKK". ACLED codes
@@ -725,14 +738,15 @@ def default_opponents() -> dict[tuple[str, str], str]:
 def _background(sent: Span, trigger: Trigger) -> bool:
     """Whether the sentence tells the trigger's event as background ("has besieged towns since 2022").
     A time phrase inside a clause about someone else does not count: "relatives of a student who went
-    missing two years ago staged a sit-in" is today's sit-in."""
+    missing two years ago staged a sit-in" is today's sit-in, and so is "workers staged a protest,
+    demanding salaries unpaid for the past four months" (an adverbial clause that holds no trigger)."""
     for match in _BACKGROUND.finditer(sent.text):
         span = sent.doc.char_span(
             sent.start_char + match.start(), sent.start_char + match.end(), alignment_mode="expand"
         )
         if span is None:
             return True
-        clause = next((a for a in span.root.ancestors if a.dep_ in ("relcl", "acl")), None)
+        clause = next((a for a in span.root.ancestors if a.dep_ in ("relcl", "acl", "advcl")), None)
         if clause is None or trigger.token in clause.subtree:
             return True
     return False
@@ -787,6 +801,16 @@ def _names_before_noun(tok: Token) -> bool:
         return False
     after = tok.doc[tok.i + 1]
     return after.ent_type_ == "" and after.lemma_.lower() in word_sets("target_words.tsv")["owned"]
+
+
+def _mob(tok: Token) -> bool:
+    """Whether `tok` names an unarmed crowd (data/mob_nouns.txt): "supporters", "two groups", "two student
+    groups"; a group described any further ("rival criminal groups", "armed groups") is not one."""
+    if tok.lemma_.lower() not in MOB_NOUNS:
+        return False
+    if tok.lemma_.lower() != "group":
+        return True
+    return all(c.dep_ not in ("amod", "compound") or c.lemma_.lower() in MOB_NOUNS for c in tok.children)
 
 
 def _kind(resolved: Resolved | None) -> str | None:

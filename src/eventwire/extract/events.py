@@ -335,17 +335,36 @@ def _word_forms(lemma: str, lower: str) -> tuple[str, ...]:
 SUBORDINATE_DEPS = {"relcl", "acl", "advcl", "ccomp", "pcomp", "csubj", "xcomp", "pobj", "appos"}
 
 
-def in_main_clause(trigger: Trigger) -> bool:
+def in_main_clause(trigger: Trigger, through_counts: bool = False) -> bool:
     """True when the trigger is what the sentence reports, not a clause or phrase inside it. A label
-    ("Displacement:") always is."""
+    ("Displacement:") always is. With `through_counts`, the counted thing of a count is in the count's
+    clause ("observed a total of 17 shots")."""
     if trigger.entry.weight >= LABEL_WEIGHT:
         return True
     tok = trigger.token
     while tok.head.i != tok.i:  # spaCy makes a new Token object per access: compare positions
-        if tok.dep_ in SUBORDINATE_DEPS:
+        if tok.dep_ in SUBORDINATE_DEPS and not (through_counts and _counted(tok)):
             return False
         tok = tok.head
     return True
+
+
+@lru_cache(maxsize=1)
+def quantity_nouns() -> frozenset[str]:
+    """data/quantity_nouns.txt: nouns that count what their "of" phrase names ("a total of")."""
+    return frozenset(word for word, *_ in rows("quantity_nouns.txt"))
+
+
+def _counted(tok: Token) -> bool:
+    """True for the counted thing of a count: "observed a total of 17 shots" reports the shots, so the
+    "of" phrase is no subordinate phrase."""
+    of = tok.head
+    return (
+        tok.dep_ == "pobj"
+        and of.lower_ == "of"
+        and of.head.i != of.i
+        and of.head.lemma_.lower() in quantity_nouns()
+    )
 
 
 def _is_trigger_use(tok: Token, entry: LexiconEntry) -> bool:
@@ -423,6 +442,11 @@ def arguments(trigger: Trigger) -> Arguments:
     passive = any(
         c.dep_ == "nsubjpass" or (c.dep_ == "auxpass" and c not in acronym_aux) for c in tok.children
     ) or (tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and not has_object)
+    # "migrants were captured and detained by the coast guard": the second verb shares the first's passive
+    # subject (the parse gives it to the first verb only)
+    shared_subject = _passive_head(tok) if not passive and not has_object else None
+    if shared_subject is not None:
+        passive = True
     if tok.dep_ == "acl" and has_object and tok.head.pos_ in ("NOUN", "PROPN"):
         # a misparse of "police forces arrested 66 members": the noun the verb hangs on is its subject
         agents.append(tok.head)
@@ -450,6 +474,10 @@ def arguments(trigger: Trigger) -> Arguments:
                         patients.extend(c for c in prep.children if c.dep_ == "pobj")
             elif child.dep_ == "prep" and child.lower_ == "from":
                 territory_from.extend(c for c in child.children if c.dep_ == "pobj")
+        if shared_subject is not None:
+            patients.append(shared_subject)
+        if passive and not agents:
+            agents.extend(_passive_agents(tok))
         if not passive:
             patients.extend(_conjoined_opponents(tok))
         if passive and tok.dep_ in ("acl", "amod") and not patients:
@@ -465,6 +493,15 @@ def arguments(trigger: Trigger) -> Arguments:
             subject = _subject_of(tok) or _left_subject(tok)
             if subject is not None:
                 agents.append(subject)
+        if not agents and tok.dep_ in ("nsubj", "nsubjpass") and tok.tag_ == "VBG":
+            # "fighting took place between X and Y" with "fighting" read as a verb: the sides hang on the
+            # verb it is the subject of, as for the noun
+            for prep in tok.head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "between":
+                    pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+                    if pobjs:
+                        agents.append(pobjs[0])
+                        patients.extend(c for c in pobjs[0].conjuncts if c.i > pobjs[0].i)
         if acronym_aux and agents and acronym_aux[0].i < agents[0].i:
             agents[0] = acronym_aux[0]  # the group's name, not its "militants"
     else:  # a noun: "airstrikes by the coalition", "Russian shelling", "clashes between X and Y"
@@ -603,6 +640,56 @@ def arguments(trigger: Trigger) -> Arguments:
     return Arguments(agents, patients, territory_from)
 
 
+#: Event types of one family: a verb of any of them may share its agent with another ("shot and killed").
+_VIOLENT_FAMILY = frozenset(
+    ("TARGET", "Violence against civilians", "Battles", "Explosions/Remote violence", "Riots")
+)
+
+
+def _family(verb: Token) -> str | None:
+    """The kind of event a verb's own word names ("violence", "Strategic developments", "Protests"), or
+    None when it is no event word."""
+    single = lexicon().single
+    entry = next((single[f] for f in _word_forms(verb.lemma_.lower(), verb.lower_) if f in single), None)
+    if entry is None:
+        return None
+    return "violence" if entry.event_type in _VIOLENT_FAMILY else entry.event_type
+
+
+def _passive_head(verb: Token) -> Token | None:
+    """The passive subject of the verb `verb` is coordinated with, when `verb` has no subject of its own:
+    "were captured and detained" (the parse hangs "were" and the subject on "captured" only)."""
+    if verb.dep_ != "conj" or verb.tag_ != "VBN" or verb.head.pos_ != "VERB":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux") for c in verb.children):
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
+
+
+def _passive_agents(verb: Token) -> list[Token]:
+    """Who did what a passive verb tells when its own parse has no "by"-agent: the agent of a verb
+    coordinated with it ("was shot and killed by gunmen", "beaten up and injured by residents"), else a
+    "by X" the parse hung on a noun of the verb's own phrases ("were detained off the coast of Datca, Mugla
+    by the coast guard"), not inside another clause. A coordinated verb of another kind of event keeps its
+    agent ("were arrested and killed by soldiers" is coded as the killing, not the arrest)."""
+    family = _family(verb)
+    for other in verb.conjuncts:
+        if _family(other) not in (family, None):
+            continue
+        for child in other.children:
+            if child.dep_ == "agent":
+                return [c for c in child.children if c.dep_ == "pobj"]
+    for tok in verb.subtree:
+        if tok.i <= verb.i or tok.lower_ != "by" or tok.dep_ != "prep":
+            continue
+        head = tok.head
+        while head.i != verb.i and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        if head.i == verb.i:
+            return [c for c in tok.children if c.dep_ == "pobj"]
+    return []
+
+
 def _name_read_as_verb(verb: Token) -> Token | None:
     """The organisation's acronym right after `verb` (past a number or an article) that the parse took for a
     verb or an auxiliary: "IS" in "killed 4 IS militants"."""
@@ -700,6 +787,9 @@ def _left_subject(verb: Token) -> Token | None:
     for tok in reversed(verb.doc[verb.sent.start : verb.i]):
         if tok.pos_ in ("VERB", "AUX"):
             return None  # another clause: its subject is not this verb's
+        opening = _conjoined_to_place(tok)
+        if opening is not None:
+            return opening
         if tok.dep_ in _STRAY_SUBJECT_DEPS and tok.pos_ in ("NOUN", "PROPN") and tok.head.i < verb.i:
             if tok.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL", "ORDINAL"):
                 return None
@@ -707,8 +797,28 @@ def _left_subject(verb: Token) -> Token | None:
     return None
 
 
+#: Entity labels of places: a noun the parse coordinates with one of them may be a stray subject.
+_PLACE_ENTS = frozenset(("GPE", "LOC", "FAC"))
+
+
+def _conjoined_to_place(tok: Token) -> Token | None:
+    """The subject the parse coordinated with the place that opens the sentence ("On 3 March, in Puebla,
+    Puebla, the state police and migration agents detained 40 migrants": "police" hangs on the second
+    "Puebla" as its conjunct): the first of the conjoined nouns, when it is no place itself."""
+    if tok.dep_ != "conj" or tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ in _PLACE_ENTS:
+        return None
+    first = tok
+    while first.head.dep_ == "conj" and first.head.ent_type_ not in _PLACE_ENTS and first.head.i < first.i:
+        first = first.head
+    place = first.head
+    if first.dep_ != "conj" or place.i >= first.i or place.ent_type_ not in _PLACE_ENTS:
+        return None
+    return first
+
+
 def _unwrap(tok: Token, trigger: Trigger) -> Token | None:
-    if trigger.start <= tok.idx < trigger.end:
+    if trigger.start <= tok.idx < trigger.end and not any(c.dep_ == "nummod" for c in tok.children):
+        # (a counted object is who was acted on, not a word of the phrase: "rescued 34 migrants")
         inner = [
             c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "PROPN")
         ]

@@ -107,6 +107,7 @@ _NOT_NAME_WORDS = frozenset(
      "town", "village", "township", "area", "countryside")
 )  # fmt: skip
 # A lone compass word in brackets qualifies the name ("Thea Sar (East)"), it is no province.
+_COMPASS = frozenset(("east", "west", "north", "south"))
 _QUALIFIERS = frozenset(("east", "west", "north", "south", "central", "upper", "lower", "new", "old"))
 _CODED = re.compile(r"\bcoded\s+(?:to|as|at)\s+(?:the\s+)?$", re.I)
 # "X, (just|some) north of Y", "X near Y": Y is a reference point for X.
@@ -759,9 +760,15 @@ class DocumentPlaces:
             return None
         raw_parts = [p.strip() for p in re.split(r"[,;]", m.group("body"))]
         # "(Ilam district)": the text says which level a part is; a district so named is no province
-        district_said = {_STRIP_LEVEL.sub("", p).strip() for p in raw_parts if _DISTRICT_LEVEL.search(p)} | (
-            {_clean(ent.text)} if _DISTRICT_LEVEL.match(after[: m.start("body")].strip(" (")) else set()
-        )
+        # (and which word said it: "district" does not fit a country whose units are "localities")
+        level_said = {
+            _STRIP_LEVEL.sub("", p).strip(): said.group(0).lower()
+            for p in raw_parts
+            if (said := _DISTRICT_LEVEL.search(p)) is not None
+        }
+        if (said := _DISTRICT_LEVEL.match(after[: m.start("body")].strip(" ("))) is not None:
+            level_said[_clean(ent.text)] = said.group(0).lower()
+        district_said = set(level_said)
         parts = [_STRIP_LEVEL.sub("", p).strip() for p in raw_parts]
         parts = [p for p in parts if p and p[:1].isupper() and not p.lower().startswith("coded")][-3:]
         if not parts or (len(parts) == 1 and parts[0].lower() in _QUALIFIERS):
@@ -791,6 +798,10 @@ class DocumentPlaces:
             provinces = self.gazetteer.admins(half.group(1), 1)
         # a name many countries give a province ("Central", "Eastern") says little by itself
         share = 1.0 if len({c.iso3 for c in provinces}) < 4 else 0.5
+        if parts[-1].lower() in _COMPASS and len(parts) > 1:
+            # "(Alkufra, East)": ACLED's halves of a country (Libya's East, West and South) are no
+            # province; an inner part that names one outweighs a namesake "East" region abroad
+            share = 0.5
         if parts[-1] in district_said:
             share *= 0.5  # the province of that name is a namesake; the district below counts in full
         for c in provinces:
@@ -813,7 +824,7 @@ class DocumentPlaces:
                 if len(parts) == 1 and c.iso3 in a1:
                     continue  # "(Colon)": the province's own capital district is the same evidence again
                 a2[c.iso3] = c
-                scores[c.iso3] += 2.0 if part in district_said else 1.0
+                scores[c.iso3] += 2.0 if part in district_said and _calls(c.iso3, level_said[part]) else 1.0
                 if c.iso3 in a1:
                     scores[c.iso3] += 1.0
         for part in parts[:-1]:
@@ -1813,6 +1824,22 @@ def _unit_words() -> re.Pattern[str]:
     return re.compile(
         "|".join(rf"(?P<{iso3}>\b(?:{'|'.join(words)})\b)" for iso3, words in by_country.items()), re.I
     )
+
+
+@lru_cache(maxsize=1)
+def admin2_names() -> dict[str, frozenset[str]]:
+    """data/admin2_names.tsv: {ISO3: what the country calls its second-level units}, where not "district"."""
+    return {
+        iso3: frozenset(w.strip() for w in words.split(",")) for iso3, words, *_ in rows("admin2_names.tsv")
+    }
+
+
+def _calls(iso3: str, level: str) -> bool:
+    """Whether `iso3` calls its second-level units `level` ("district", "lga"): true unless the data says
+    the country calls them something else ("(Bara district)" is no Sudanese locality). Only the words that
+    name a second level are judged; a township or a sub-county sits below it everywhere."""
+    names = admin2_names().get(iso3)
+    return names is None or level in names or level not in ("district", "lga", "raion", "upazila")
 
 
 def _unit_word_countries(text: str) -> set[str]:
