@@ -234,6 +234,25 @@ def test_admin_names_are_english(gazetteer: Gazetteer) -> None:
     assert gazetteer.admin1("Donetsk", "UA").name == "Donetsk"  # type: ignore[union-attr]
 
 
+def test_russian_republics_go_by_their_bare_and_english_names(gazetteer: Gazetteer) -> None:
+    # ISO 3166-2 writes "Dagestan, Respublika"; news writes "Dagestan" and "Ingushetia"
+    dagestan = gazetteer.admin1("Dagestan")
+    assert dagestan is not None and dagestan.iso3 == "RUS" and dagestan.name == "Dagestan"
+    assert gazetteer.best("Makhachkala").admin1 == "Dagestan"  # type: ignore[union-attr]
+    ingushetia = gazetteer.admin1("Ingushetia")
+    assert ingushetia is not None and ingushetia.iso3 == "RUS"
+
+
+def test_regions_that_are_no_admin_unit_are_province_level_places(gazetteer: Gazetteer) -> None:
+    darfur = gazetteer.region("Darfur")
+    assert darfur is not None and (darfur.iso3, darfur.feature) == ("SDN", "admin1")
+    sinai = gazetteer.region("the Sinai")
+    assert sinai is not None and sinai.iso3 == "EGY" and sinai.name == "Sinai Peninsula"
+    europe = gazetteer.region("Europe")
+    assert europe is not None and europe.feature == "region"  # a continent stays a continent
+    assert gazetteer.region("Springfield") is None
+
+
 def test_transliteration_variants_find_the_same_place(gazetteer: Gazetteer) -> None:
     hits = [gazetteer.best(q, features=["city"]) for q in ("Ayn al Arab", "Ain al-Arab", "Kobani")]
     assert len({h.geonameid for h in hits if h}) == 1 and all(hits)

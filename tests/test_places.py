@@ -764,3 +764,14 @@ def test_a_place_naming_an_operation_is_where_it_was_fought() -> None:
 def test_names_the_ner_misses_in_a_place_slot_are_places(text: str, name: str) -> None:
     places = places_of(text)
     assert name in [m.text for m in places.mentions]
+
+
+def test_a_breakaway_region_is_placed_in_its_country() -> None:
+    places = places_of("Fighting flared in South Ossetia on Friday, officials in Tbilisi said.")
+    [ossetia] = [m for m in places.mentions if m.text == "South Ossetia"]
+    assert ossetia.place is not None and ossetia.place.iso3 == "GEO" and ossetia.place.geo_precision == 3
+    # a region's name in a story about a third country is that country's namesake, not the region
+    places = places_of(
+        "In Argelia municipality (Cauca), a man was found shot dead. He had claimed a bomb attack in Sinai."
+    )
+    assert all(m.place is None or m.place.iso3 != "EGY" for m in places.mentions)

