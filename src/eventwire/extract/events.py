@@ -436,9 +436,7 @@ def arguments(trigger: Trigger) -> Arguments:
     territory_from: list[Token] = []
     has_object = any(c.dep_ == "dobj" for c in tok.children)
     # "IS militants attacked ...": the small model reads the acronym as the passive auxiliary "is"
-    acronym_aux = [
-        c for c in tok.children if c.dep_ == "auxpass" and c.text.isupper() and c.ent_type_ == "ORG"
-    ]
+    acronym_aux = [c for c in tok.children if c.dep_ == "auxpass" and _acronym_read_as_verb(c)]
     passive = any(
         c.dep_ == "nsubjpass" or (c.dep_ == "auxpass" and c not in acronym_aux) for c in tok.children
     ) or (tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and not has_object)
@@ -700,9 +698,14 @@ def _name_read_as_verb(verb: Token) -> Token | None:
     if i >= len(doc) or doc[i].sent != verb.sent:
         return None
     tok = doc[i]
-    if tok.ent_type_ == "ORG" and tok.pos_ in ("AUX", "VERB") and tok.text.isupper():
-        return tok
-    return None
+    return tok if tok.pos_ in ("AUX", "VERB") and _acronym_read_as_verb(tok) else None
+
+
+def _acronym_read_as_verb(tok: Token) -> bool:
+    """Whether `tok`, which the parse made a verb or an auxiliary, is an organisation's acronym in capitals:
+    the small model reads "IS" as the verb "is", before an act ("IS militants attacked", an auxiliary) and
+    after one ("killed 4 IS militants"). Both readings of the one weakness are checked here."""
+    return tok.text.isupper() and tok.ent_type_ == "ORG"
 
 
 def _victims_of_outer_verb(trigger: Trigger, verb: Token, agents: list[Token], patients: list[Token]) -> None:
