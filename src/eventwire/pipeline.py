@@ -127,9 +127,7 @@ ARMED_KINDS = frozenset(ARMED_TYPES | {"unidentified_armed_group"})
 #: Unarmed crowds whose clash is mob violence, when nobody armed is named among them (data/mob_nouns.txt).
 MOB_NOUNS = frozenset(word for word, *_ in rows("mob_nouns.txt"))
 #: Words that tell of two crowds fighting each other, not a crowd attacking someone.
-BRAWL_WORDS = frozenset(
-    ("clash", "clashes", "clashed", "altercation", "brawl", "between", "rival", "exchanged", "fought")
-)
+BRAWL_WORDS = word_sets("coding_words.tsv")["brawl_words"]
 #: Words naming the force rioters faced, and the generic actor they stand for.
 RIOT_OPPONENT_WORDS = {
     "police": "police",
@@ -147,42 +145,7 @@ FALLBACK_WEIGHT = 1
 #: Sub-types whose unnamed target is civilians or their property, as ACLED codes them.
 CIVILIAN_TARGET_SUBTYPES = ("Looting/property destruction", "Mob violence")
 #: Words that say a strike or shelling hit civilians or their homes: ACLED's second actor is then civilians.
-CIVILIAN_HARM_WORDS = {
-    "civilian",
-    "civilians",
-    "child",
-    "children",
-    "resident",
-    "residents",
-    "villager",
-    "villagers",
-    "residential",
-    "house",
-    "houses",
-    "home",
-    "homes",
-    "woman",
-    "women",
-    # people at work or on the road, never combatants: "two shepherds were injured", "wounding six people"
-    "people",
-    "person",
-    "persons",
-    "boy",
-    "boys",
-    "girl",
-    "girls",
-    "shepherd",
-    "shepherds",
-    "farmer",
-    "farmers",
-    "passenger",
-    "passengers",
-    "businessman",
-    "student",
-    "students",
-    "worker",
-    "workers",
-}
+CIVILIAN_HARM_WORDS = word_sets("coding_words.tsv")["civilian_harm_words"]
 #: Sub-types whose target is a thing (a weapon, a drone, a hideout) and so whoever owned it.
 OWNED_TARGET_SUBTYPES = ("Disrupted weapons use", "Looting/property destruction")
 UNCLAIMED_EXPLOSIVES = ("Remote explosive/landmine/IED", "Grenade", "Suicide bomb")
@@ -925,13 +888,8 @@ def merge_document_events(events: list[Event]) -> list[Event]:
     ]
 
 
-_COUNTER_WORDS = frozenset(
-    ("counterprotest", "counterprotesters", "counterdemonstration", "counterdemonstrators")
-)
-_PROTEST_WORDS = frozenset(
-    ("demonstration", "demonstrations", "protest", "protests", "protester", "protesters", "demonstrator",
-     "demonstrators", "rally", "protestors")
-)  # fmt: skip
+_COUNTER_WORDS = word_sets("coding_words.tsv")["counter_words"]
+_PROTEST_WORDS = word_sets("coding_words.tsv")["protest_words"]
 
 
 def _counter_protest(words: set[str]) -> bool:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from ..datafiles import rows
+from ..datafiles import rows, word_sets
 from ..ingest.metadata import agency_name
 from ..model import Actor, Evidence
 from ..nlp import doc_text
@@ -50,36 +50,16 @@ ARMED_TYPES = {
 NON_STATE_ARMED = ARMED_TYPES - {"state_forces", "external_force"}
 #: Organisation nouns that are armed by definition: "an Islamist militia ambushed" with no militia named
 #: before is still an armed group, where "the group" alone is nobody we can name.
-ARMED_ORG_NOUNS = {"militia"}
-ARMED_MODIFIERS = {"armed", "hooded", "masked", "unidentified", "unknown", "gun-wielding", "heavily"}
-COLLECTIVE_NOUNS = {
-    "group",
-    "total",  # "detained a total of 28 migrants"
-    "section",
-    "band",
-    "number",
-    "member",
-    "members",
-    "element",  # "elements of the National Guard": Latin American usage for its members
-    "elements",
-    "team",
-    "squad",
-    "contingent",
-    "dozens",
-    "hundreds",
-    "scores",
-    "thousands",
-    "some",
-    "several",
-    "many",
-}
+ARMED_ORG_NOUNS = word_sets("actor_words.tsv")["armed_org_nouns"]
+ARMED_MODIFIERS = word_sets("actor_words.tsv")["armed_modifiers"]
+COLLECTIVE_NOUNS = word_sets("actor_words.tsv")["collective_nouns"]
 #: A member of a state force who was not serving when hit: ACLED counts them among civilians.
 _OFF_DUTY = re.compile(r"\b(?:off[- ]duty|former|retired|ex-)", re.I)
 #: Sites and formations that stand for the force they belong to: "positions of the border guards".
-SITE_NOUNS = frozenset(("position", "base", "checkpoint", "outpost", "barracks", "convoy", "patrol", "post"))
+SITE_NOUNS = word_sets("actor_words.tsv")["site_nouns"]
 #: Military formations: a person of one is a soldier ("a captain of the 5th battalion"). Not "company" or
 #: "corps": "workers of a mining company", "the diplomatic corps".
-UNIT_WORDS = frozenset(("battalion", "brigade", "division", "regiment", "platoon"))
+UNIT_WORDS = word_sets("actor_words.tsv")["unit_words"]
 
 
 def _serves_in_unit(head: Token) -> bool:
@@ -92,20 +72,7 @@ def _serves_in_unit(head: Token) -> bool:
     return any(t.lemma_.lower() in UNIT_WORDS or t.lower_ in UNIT_WORDS for t in near)
 
 
-GANG_WORDS = {
-    "gang",
-    "gangs",
-    "gangster",
-    "cartel",
-    "trafficker",
-    "traffickers",
-    "criminal",
-    "drug",
-    "mafia",
-    "narco",
-    "organized",
-    "organised",
-}
+GANG_WORDS = word_sets("actor_words.tsv")["gang_words"]
 # Ways of killing that mark criminal violence where no gang is named: a drive-by, a body dismembered.
 _CRIMINAL_MARKS = re.compile(r"\bdrive-by\b|\bdismember|\btiro de gracia\b|\bnarco", re.I)
 

@@ -20,147 +20,21 @@ from ..datafiles import rows, word_sets
 from ..nlp import doc_text
 from .actors import ARMED_TYPES
 
-LIGHT_VERBS = {
-    "carry",
-    "launch",
-    "conduct",
-    "stage",
-    "hold",
-    "mount",
-    "organise",
-    "organize",
-    "lead",
-    "begin",
-    "start",
-    "continue",
-    "announce",
-    "claim",
-    "perpetrate",
-    "commit",
-    "make",
-    "wage",
-    # weapons are thrown, fired, planted: "gunmen threw a grenade at the office"
-    "throw",
-    "hurl",
-    "lob",
-    "fire",
-    "plant",
-    "drop",
-    "use",
-    "detonate",
-    "lay",
-    "initiate",  # "traffickers initiated an armed confrontation with officers"
-}
+LIGHT_VERBS = word_sets("event_words.tsv")["light_verbs"]
 #: Signs that the authorities intervened in a demonstration: these nouns anywhere ...
-INTERVENTION_NOUNS = {
-    "teargas",
-    "tear-gas",
-    "gas",
-    "baton",
-    "batons",
-    "cannon",
-    "cannons",
-    "bullets",
-    "pellets",
-}
+INTERVENTION_NOUNS = word_sets("event_words.tsv")["intervention_nouns"]
 #: ... and these verbs when they tell what happened, not a grievance ("protested his arrest",
 #: "relatives of a man who was detained")
-INTERVENTION_VERBS = {"disperse", "arrest", "detain", "beat", "intervene", "evict"}
-VIOLENT_PROTEST_WORDS = {
-    "riot",
-    "rioting",
-    "rioters",
-    "stone",
-    "stones",
-    "pelt",
-    "pelted",
-    "torch",
-    "torched",
-    "burn",
-    "burned",
-    "burnt",
-    "barricade",
-    "barricades",
-    "vandalise",
-    "vandalize",
-    "vandalised",
-    "vandalized",
-    "smash",
-    "smashed",
-    "loot",
-    "looted",
-    "tyre",
-    "tyres",
-    "tire",
-    "tires",
-}
+INTERVENTION_VERBS = word_sets("event_words.tsv")["intervention_verbs"]
+VIOLENT_PROTEST_WORDS = word_sets("event_words.tsv")["violent_protest_words"]
 STATE_TYPES = {"state_forces"}
 VICTIM_PREPOSITIONS = ("against", "on", "with", "targeting", "upon", "at", "towards", "toward")
-LABEL_WEIGHT = 11
-VICTIM_VERBS = {"kill", "injure", "wound", "target", "hit", "leave", "hurt", "claim"}
-PROTEST_WORDS = {
-    "protest",
-    "protester",
-    "protestor",
-    "demonstration",
-    "demonstrator",
-    "demonstrate",
-    "rally",
-    "march",
-    "sit-in",
-    "picket",
-    "strike",
-}
-CLASH_WORDS = {
-    "clash",
-    "clashed",
-    "confrontation",
-    "exchange",
-    "exchanged",
-    "fighting",
-    "fought",
-    "repel",
-    "repelled",
-    "retaliate",
-    "retaliated",
-    "firefight",
-    "gunfight",
-    "position",
-    "positions",
-    "target",
-    "targets",
-    "base",
-    "axis",
-    "front",
-}  # an explicit category label outranks any word in the sentence
+LABEL_WEIGHT = 11  # an explicit category label outranks any word in the sentence
+VICTIM_VERBS = word_sets("event_words.tsv")["victim_verbs"]
+PROTEST_WORDS = word_sets("event_words.tsv")["protest_words"]
+CLASH_WORDS = word_sets("event_words.tsv")["clash_words"]
 #: Nouns a trigger word may modify and still be an event: "artillery fire", "mortar attack".
-EVENT_HEADS = {
-    "action",
-    "fire",
-    "attack",
-    "strike",
-    "shelling",
-    "barrage",
-    "bombardment",
-    "assault",
-    "raid",
-    "blast",
-    "explosion",
-    "campaign",
-    "operation",
-    "march",
-    "rally",
-    "demonstration",
-    "protest",
-    "violence",
-    # "a protest caravan", "a protest event", "a protest camp": the protest is the event
-    "caravan",
-    "event",
-    "camp",
-    "convoy",
-    "walk",
-    "vigil",
-}
+EVENT_HEADS = word_sets("event_words.tsv")["event_heads"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,7 +283,7 @@ def _subject_of(verb: Token) -> Token | None:
 #: Verbs of an act done both ways: "exchanged fire with X", "X and Y traded shelling".
 MUTUAL_VERBS = frozenset(("exchange", "trade"))
 #: Verbs whose "with X" / "against X" names the other side of a fight.
-_FIGHT_VERBS = frozenset(("clash", "fight", "engage", "battle", "skirmish"))
+_FIGHT_VERBS = word_sets("event_words.tsv")["fight_verbs"]
 
 
 def _conjoined_opponents(verb: Token) -> list[Token]:
@@ -829,7 +703,7 @@ def _unwrap(tok: Token, trigger: Trigger) -> Token | None:
     return tok
 
 
-SECURITY_WORDS = {"police", "policeman", "policemen", "security", "soldier", "soldiers", "troops", "forces"}
+SECURITY_WORDS = word_sets("event_words.tsv")["security_words"]
 INTERVENED = "<intervened>"  # a marker context_words adds when the authorities stepped in
 
 
