@@ -482,16 +482,23 @@ class DocumentPlaces:
             start, end = match.span()
             if any(m.start < end and start < m.end for m in self.mentions):
                 continue
-            span = self.doc.char_span(start, end, alignment_mode="expand")
-            cand = self._embedded_candidate(match.group(0), part=True) if span is not None else None
-            if span is None or cand is None or cand.feature != "admin2":
-                continue
-            place = cand.to_place(geo_precision=2, evidence=Evidence(start, end, match.group(0)))
-            m = PlaceMention(match.group(0), start, end, span.start, span.end, place, [cand])
-            m.anchor_only = True
-            added.append(m)
+            m = self._county_mention(match.group(0), start, end, match.group(0))
+            if m is not None:
+                added.append(m)
         if added:
             self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    def _county_mention(self, county: str, start: int, end: int, written: str) -> PlaceMention | None:
+        """A reference to the county `county` ("Jackson County") written as `written` at start..end, when the
+        gazetteer places it (see `_embedded_candidate`); it anchors other names but is no event's scene."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        cand = self._embedded_candidate(county, part=True) if span is not None else None
+        if span is None or cand is None or cand.feature != "admin2":
+            return None
+        place = cand.to_place(geo_precision=2, evidence=Evidence(start, end, written))
+        m = PlaceMention(written, start, end, span.start, span.end, place, [cand])
+        m.anchor_only = True
+        return m
 
     def _add_listed_counties(self) -> None:
         """Counties named together before one plural level word ("in Barrow, Jackson and Madison
@@ -512,15 +519,11 @@ class DocumentPlaces:
                     for m in overlapping
                 ):
                     continue
-                span = self.doc.char_span(start, end, alignment_mode="expand")
-                cand = self._embedded_candidate(f"{name.group(0)} {level}", part=True)
-                if span is None or cand is None or cand.feature != "admin2":
+                county = self._county_mention(f"{name.group(0)} {level}", start, end, name.group(0))
+                if county is None:
                     continue
                 self.mentions = [m for m in self.mentions if m not in overlapping]
-                place = cand.to_place(geo_precision=2, evidence=Evidence(start, end, name.group(0)))
-                m = PlaceMention(name.group(0), start, end, span.start, span.end, place, [cand])
-                m.anchor_only = True
-                added.append(m)
+                added.append(county)
         if added:
             self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
 
