@@ -775,3 +775,13 @@ def test_a_breakaway_region_is_placed_in_its_country() -> None:
         "In Argelia municipality (Cauca), a man was found shot dead. He had claimed a bomb attack in Sinai."
     )
     assert all(m.place is None or m.place.iso3 != "EGY" for m in places.mentions)
+
+
+def test_names_listed_after_a_plural_place_noun_are_places() -> None:
+    from eventwire.nlp import load_pipeline
+
+    doc = load_pipeline()("Fighting reached the towns of Tel Hamis and Tel Birak on Monday.")
+    assert {e.text for e in doc.ents if e.label_ == "GPE"} >= {"Tel Hamis", "Tel Birak"}
+    # one name after a plural noun is no list; an actor's name stays an actor's
+    doc = load_pipeline()("Leaders of the villages of the region met the Taliban and Hezbollah.")
+    assert not {"Taliban", "Hezbollah"} & {e.text for e in doc.ents if e.label_ == "GPE"}

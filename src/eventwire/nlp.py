@@ -643,8 +643,56 @@ def place_fixer(doc: Doc) -> Doc:
                 continue
             kept.append(sp)
         doc.ents = kept
+    _label_listed_places(doc)
     join_split_place_names(doc, gazetteer, lambda text: dictionary.lookup(text) is not None)
     return doc
+
+
+#: Plural place nouns whose "of" lists places: "the towns of Tel Hamis and Tel Birak".
+_LISTING_PLACE_NOUNS = frozenset(
+    ("towns", "villages", "settlements", "cities", "hamlets", "localities", "neighbourhoods", "neighborhoods",
+     "districts", "communities", "suburbs", "municipalities")
+)  # fmt: skip
+
+
+def _label_listed_places(doc: Doc) -> None:
+    """Names listed after a plural place noun and "of" are places ("the towns of Tel Hamis and Tel Birak",
+    "the villages of Kafr Nabl and Hass"): the NER reads the unfamiliar ones as people or products, or
+    misses them. A name the NER gave a place label, or that the actor dictionary claimed, is left as it is."""
+    ents = list(doc.ents)
+    added: list[Span] = []
+    for i, tok in enumerate(doc[:-1]):
+        if tok.lower_ != "of" or i == 0 or doc[i - 1].lower_ not in _LISTING_PLACE_NOUNS:
+            continue
+        names: list[tuple[int, int]] = []
+        j = i + 1
+        while j < len(doc):
+            end = _extend_name(doc, j)
+            if end == j:
+                break
+            names.append((j, end))
+            nxt = end + (end < len(doc) and doc[end].text == ",")
+            nxt += nxt < len(doc) and doc[nxt].lower_ in ("and", "or")
+            if nxt == end:
+                break  # no comma and no "and": the list has ended
+            j = nxt
+        if len(names) < 2:
+            continue  # one name after a plural noun is no list
+        for start, end in names:
+            overlapping = [e for e in ents if e.start < end and start < e.end]
+            if not overlapping:
+                added.append(Span(doc, start, end, label="GPE"))
+                continue
+            ent = overlapping[0]
+            if (
+                len(overlapping) == 1
+                and (ent.start, ent.end) == (start, end)
+                and ent.label_ in _MISREAD_LABELS
+                and ent.ent_id_ != "actor"
+            ):
+                ents[ents.index(ent)] = Span(doc, start, end, label="GPE")
+    if added or ents != list(doc.ents):
+        doc.ents = sorted([*ents, *added], key=lambda sp: sp.start)
 
 
 # --- names split across entities or missed in a place slot, made whole with the gazetteer -------------------
