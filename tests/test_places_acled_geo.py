@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from eventwire.extract.places import PlaceMention
 from eventwire.model import Document
 from eventwire.pipeline import Pipeline
 from eventwire.resolve.gazetteer import haversine_km
@@ -260,3 +261,191 @@ def test_a_bare_compass_half_of_a_country_does_not_outweigh_the_province_inside_
         places = places_of(text)
         m = mention(places, town)
         assert m.place is not None and m.place.iso3 == "LBY", text
+
+
+# ------------------------------------------------------------------------- "coded to X" and cut sentences
+
+
+def _event_near(text: str, lat: float, lon: float, published: dt.date = dt.date(2022, 5, 10)) -> bool:
+    """Whether the pipeline's first event from `text` lies within 25 km of (lat, lon)."""
+    events = Pipeline().extract(Document(id="t", text=text, published=published)).events
+    assert events, "no event"
+    ev = events[0]
+    return ev.latitude is not None and haversine_km(ev.latitude, ev.longitude, lat, lon) <= 25
+
+
+def test_a_place_cut_off_the_events_sentence_at_a_bracket_still_places_it() -> None:
+    # the small model ends the sentence after "(coded as Kanbalu)": the event's word is in the next piece,
+    # which names only the district's seat
+    text = (
+        "On 6 May 2022, at the edge of Sein Pan village of Kanbalu township (coded as Kanbalu) "
+        "(Shwebo district, Sagaing region), fighting broke out between soldiers and a local PDF group."
+    )
+    assert _event_near(text, 23.20, 95.52)  # Kanbalu, not Shwebo 70 km south
+
+
+def test_a_coded_place_stated_in_a_sentence_of_its_own_is_the_events_place() -> None:
+    text = (
+        "Security measures: On 3 May 2022, police deployed hundreds of officers along the highway between "
+        "Basra and Nasiriyah ahead of a religious festival. Coded to the provincial capital Nasiriyah."
+    )
+    assert _event_near(text, 31.06, 46.26)
+
+
+def test_fatalities_coded_to_another_event_do_not_move_this_one() -> None:
+    text = (
+        "On 5 March 2022, rebel forces shelled army positions near Popasna, Luhansk. Two soldiers were "
+        "killed at other places (fatalities coded to Sievierodonetsk event)."
+    )
+    assert _event_near(text, 48.63, 38.38)  # Popasna
+
+
+def test_a_coded_namesake_far_from_the_named_city_stands_on_that_city() -> None:
+    # GeoNames knows several towns called Gulou, none of them in Nanjing (where Gulou is a district)
+    places = places_of(
+        "On 2 April 2022, workers protested in Nanjing city, Jiangsu (coded to Gulou) to demand unpaid wages."
+    )
+    m = mention(places, "Gulou")
+    assert m.place is not None and m.place.name == "Gulou"
+    assert km_from(m.place, 32.06, 118.78) < 25 and m.place.geo_precision == 2
+
+
+def test_a_coded_name_with_its_own_bracket_is_not_moved_to_the_place_before() -> None:
+    places = places_of(
+        "On 8 April 2022, militants trained at a camp somewhere in the west of the country near Arlington, "
+        "coded as Olympia (Washington)."
+    )
+    m = mention(places, "Olympia")
+    assert m.place is not None and km_from(m.place, 47.04, -122.90) < 25
+
+
+def test_the_bracket_after_a_coded_name_places_it() -> None:
+    # "(coded as X) (district, region)": the admin bracket after the coded name is X's (GeoNames knows a Zee
+    # Kone only in Yangon)
+    places = places_of(
+        "On 6 May 2022, at a monastery outside a village (coded as Zee Kone) (Kanbalu township, "
+        "Shwebo district, Sagaing region), soldiers burned houses."
+    )
+    m = next(m for m in places.mentions if m.text == "Zee Kone" and m.coded)
+    assert m.place is not None and m.place.iso3 == "MMR" and m.place.admin1 == "Sagaing"
+
+
+# ----------------------------------------------------------------------- reference points and unit words
+
+
+def test_a_place_the_gazetteer_lacks_near_a_town_stands_on_the_town() -> None:
+    places = places_of(
+        "On 2 June 2022, Russian troops tried to cross the Oskil River near Kupiansk, Kharkiv region. "
+        "Ukrainian forces repelled them."
+    )
+    picked = scene(places, "cross")
+    assert picked is not None and picked.place is not None
+    assert km_from(picked.place, 49.71, 37.62) < 10 and picked.place.geo_precision == 2
+
+
+def test_a_town_and_province_after_a_comma_are_read_before_a_to_clause() -> None:
+    # "Kartal" is also a town in Hungary and one in Gaziantep
+    places = places_of("On 17 March 2022, nurses rallied in Kartal town, Istanbul to demand higher pay.")
+    m = mention(places, "Kartal")
+    assert m.place is not None and m.place.admin1 == "Istanbul"
+
+
+def test_a_town_named_with_its_tehsil_is_the_scene() -> None:
+    places = places_of(
+        "On 24 June 2022, soldiers clashed with militants during a raid at Paharpur tehsil (Dera Ismail Khan "
+        "district, KP)."
+    )
+    picked = scene(places, "clashed")
+    assert picked is not None and picked.text == "Paharpur"
+
+
+def test_an_unknown_coded_place_stands_on_the_town_named_just_before_it() -> None:
+    # "Coast of Midi" is no gazetteer name: rather than its province's middle, the town the text names
+    places = places_of(
+        "On 9 January 2022, coast guards seized a fishing boat off the shore of Ras Isa in Midi district "
+        "(coded to Coast of Midi) (Hajjah)."
+    )
+    m = next(m for m in places.mentions if m.coded)
+    assert m.place is not None and km_from(m.place, 16.32, 42.81) < 10  # the town of Midi
+
+
+def test_a_name_the_parse_hangs_on_its_own_bracket_is_still_a_scene() -> None:
+    # the small model reads "Tin-Akoff (Markoye, Oudalan)" as a name modifying "Markoye"
+    places = places_of(
+        "On 14 June 2022, presumed JNIM militants attacked the village of Ti-n-Akoff (Markoye, Oudalan)."
+    )
+    picked = scene(places, "attacked")
+    assert picked is not None and picked.text == "Ti-n-Akoff"
+
+
+def test_a_compass_word_in_brackets_does_not_hide_the_province_after_it() -> None:
+    places = places_of(
+        "On 16 February 2022, rebels fired mortars at army positions near Zelenyi Klyn (north), Luhansk."
+    )
+    m = mention(places, "Zelenyi Klyn")  # a name the gazetteer lacks: the province places it
+    assert m.start in places.contexts
+    assert m.place is not None and m.place.admin1 == "Luhansk"
+
+
+def test_a_hamlet_of_another_province_in_a_bracketed_sentence_stands_on_the_bracketed_town() -> None:
+    # GeoNames' Campo Novo is a town of 5,000 in Rio Grande do Sul, 3,000 km from Petrolina
+    places = places_of(
+        "On 5 April 2022, in the countryside of Petrolina municipality (Pernambuco), gunmen killed a farmer "
+        "at Campo Novo ranch."
+    )
+    m = mention(places, "Campo Novo")
+    assert m.place is not None and m.place.geo_precision == 2
+    assert km_from(m.place, -9.39, -40.50) < 25
+
+
+def test_a_site_and_its_town_read_as_one_name_stand_on_the_town() -> None:
+    # the NER reads "Town Hall of Lugones" as one place, which the gazetteer lacks: Lugones places it
+    places = places_of("On 3 April 2022, workers protested at the Town Hall of Lugones (Asturias) over pay.")
+    m = mention(places, "Town Hall of Lugones")
+    assert m.place is not None and m.place.geo_precision == 1
+    assert km_from(m.place, 43.40, -5.81) < 10
+
+
+def test_a_town_named_as_a_district_of_its_province_is_not_taken_for_a_namesake() -> None:
+    # Kupiansk lies some 100 km from the middle of Kharkiv region, but in it: no reason to doubt the town
+    places = places_of("On 12 May 2022, Russian forces shelled the Kupiansk district of Kharkiv region.")
+    m = mention(places, "Kupiansk")
+    assert m.place is not None and not m.specific
+    assert km_from(m.place, 49.71, 37.62) < 10
+
+
+def test_a_town_named_by_its_surroundings_is_read_though_the_ner_missed_it() -> None:
+    places = places_of("On 8 June 2022, airstrikes killed two IS militants in the Al Qaim desert of Anbar.")
+    picked = scene(places, "killed")
+    assert picked is not None and picked.text == "Al Qaim"
+    assert picked.place is not None and picked.place.geo_precision == 2
+
+
+def test_an_event_placed_only_in_a_district_is_coded_to_its_namesake_town() -> None:
+    # the district's own point (the middle of its towns) lies some 25 km north of the town of Rutshuru
+    places = places_of("On 5 May 2022, rebels clashed with soldiers in Rutshuru territory (Nord-Kivu).")
+    district = places.gazetteer.admin2("Rutshuru Territory", "COD")
+    assert district is not None
+    m = PlaceMention("Rutshuru", 0, 8, 0, 1, district.to_place(geo_precision=2), [district])
+    coded = places.event_place(m)
+    assert coded is not None and coded.geo_precision == 2 and coded.feature == "admin2"
+    assert km_from(coded, -1.187, 29.447) < 5
+
+
+def test_a_place_followed_by_coded_to_district_level_is_the_events_place() -> None:
+    # Juban lies 170 km from Harib: of the two places struck, the note says which one the event is coded to
+    text = (
+        "On 3 May 2022, the Saudi-led coalition conducted 3 air raids on Juban and Harib (coded to district "
+        "level) (Marib). Casualties unknown."
+    )
+    assert _event_near(text, 14.93, 45.50)
+
+
+def test_a_coded_name_known_only_abroad_does_not_move_the_event_there() -> None:
+    # the gazetteer knows Anyang only as the Chinese city: ACLED's village of the name is unknown to it
+    text = (
+        "On 2 March 2022, a soldier shot dead a trader in Marial-Bai market (Wau county, Western Bahr el "
+        "Ghazal state) [coded to Anyang]. No further details."
+    )
+    events = Pipeline().extract(Document(id="t", text=text, published=dt.date(2022, 3, 3))).events
+    assert events and events[0].country == "South Sudan"

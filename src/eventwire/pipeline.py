@@ -318,6 +318,9 @@ class EventReader:
     def _event(self, sent: Span, trigger: Trigger, following: Span | None) -> Event | None:
         args = arguments(trigger)
         place = self.places.for_event(sent, trigger.token)
+        if place is None or not place.coded:
+            # "... Coded as Kut city.": where ACLED put the event, said in a sentence of its own
+            place = self.places.coded_elsewhere(sent) or place
         if place is None and self.last_place is not None:
             place = self.last_place  # "the village" of the sentence before
         if place is None:

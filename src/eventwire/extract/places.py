@@ -13,6 +13,9 @@ vote for the document's focus, and the place is then looked up only inside that 
 place the gazetteer lacks takes the point of its district (geo_precision 2) or province (3) and keeps its
 own name. Names inside the brackets are context, never an event's scene.
 
+ACLED's own note of where it coded an event ("(coded to Kut)", "Coded as governorate capital Kirkuk city.",
+"Haradh (coded to district level)") names the event's place, in the event's sentence or in one of its own.
+
 Choosing an event's place prefers the most specific one and skips places that are not where it happened:
 an origin ("a driver from Abidjan"), a modifier ("Seville fans", "Mexico's army"), a country acting as the
 subject ("Eritrea captured Badme"), and the reference point of "Taji, north of Baghdad".
@@ -29,7 +32,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from ..datafiles import rows
+from ..datafiles import rows, word_sets
 from ..model import Evidence, Place
 from ..nlp import doc_text, facility_words, not_places
 from ..resolve.dictionary import ActorDictionary
@@ -76,20 +79,38 @@ _REGION_AFTER = re.compile(
 # "Amara city", "Salba town": the name is a populated place
 _TOWN_AFTER = re.compile(r"^\s+(?:city|town|village)\b(?!\s+(?:of|council|hall)\b)", re.I)
 _COUNTRYSIDE_AFTER = re.compile(r"^\s+(?:countryside|outskirts|suburbs|area|region)\b", re.I)
+
+
+def _note_words(name: str) -> frozenset[str]:
+    """One word list of data/place_note_words.tsv."""
+    return word_sets("place_note_words.tsv")[name]
+
+
+def _alternation(words: frozenset[str]) -> str:
+    """A regex alternation of `words`, longest first (so that "sub-district" is tried before "district")."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
 # Words naming an administrative level, dropped from the parts of an admin context ("Thayet district").
 _LEVEL_WORDS = (
     r"township|district|region|state|province|county|division|regency|department|municipality|governorate|"
-    r"oblast|raion|prefecture|lga|sub-county|subcounty|territory|commune|city|town|village|area|locality"
+    r"oblast|raion|prefecture|lga|sub-county|subcounty|territory|commune|city|town|village|area|locality|"
+    + _alternation(_note_words("unit"))  # and the local units of South Asia and East Africa (tehsil, woreda)
 )
 # "(Oyam, Northern)", "township (Thayet district, Magway region)": a bracket whose first word is capitalised,
 # right after the name or after one level word ("(as reported)" never matches).
 _ADMIN_BRACKET = re.compile(rf"^\s*(?:(?i:{_LEVEL_WORDS})\s*)?\((?P<body>[A-Z][^()\[\]]{{1,90}})\)")
+# Words that may follow "Town, Province" as the clause goes on: a preposition or a participle, never a
+# word of a longer name ("in Gaziosmanpasa town, Istanbul to demand ...").
+_AFTER_COMMA_PLACE = _alternation(_note_words("comma_follower"))
 # ", Donetsk" / " town, Ankara" / " district, Kherson": a comma, a capitalised name, then the clause goes on.
 _ADMIN_COMMA = re.compile(
-    rf"^(?:\s+(?:{_LEVEL_WORDS}))?\s*,\s*"
+    rf"^(?:\s+(?:{_LEVEL_WORDS})(?:\s+cent(?:er|re))?)?\s*,\s*"
     rf"(?P<body>[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){{0,3}}(?:,\s*[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){{0,3}})?)"
-    rf"(?:\s+(?:{_LEVEL_WORDS}))?(?=\s*(?:[.,;:)]|$|\s+(?:but|and|with|on|in|as|killing|where|after)\b))"
+    rf"(?:\s+(?:{_LEVEL_WORDS}))?(?=\s*(?:[.,;:)]|$|\s+(?:{_AFTER_COMMA_PLACE})\b))"
 )
+# the end of "(coded as X)" before X's admin bracket
+_CLOSE_BRACKET = re.compile(r"^\s*\)(?=\s*\()")
 # " - Mukhayyam Jenin refugee camp" between a city and its admin bracket
 _DASH_PART = re.compile(r"^\s+-\s+[A-Z][^()\n.;,]{0,60}?(?=\s*\()")
 # Level words of a district-sized unit, as ACLED and the press write them after its name.
@@ -109,7 +130,20 @@ _NOT_NAME_WORDS = frozenset(
 # A lone compass word in brackets qualifies the name ("Thea Sar (East)"), it is no province.
 _COMPASS = frozenset(("east", "west", "north", "south"))
 _QUALIFIERS = frozenset(("east", "west", "north", "south", "central", "upper", "lower", "new", "old"))
-_CODED = re.compile(r"\bcoded\s+(?:to|as|at)\s+(?:the\s+)?$", re.I)
+_QUALIFIER_BRACKET = re.compile(rf"^\s*\((?i:{'|'.join(sorted(_QUALIFIERS))})\)")
+# "(fatalities coded to Novotroitske event)": a coded place of another event, not of this one
+_OTHER_EVENT = re.compile(
+    rf"\b(?:{_alternation(_note_words('toll'))})\s+(?:\w+\s+){{0,2}}coded\s+|\|[\w\s'\-]{{0,30}}?\bevents?\b",
+    re.I,
+)
+# ACLED's note of where it put the event: "(coded to Kyiv)", "Coded as governorate capital Kirkuk city",
+# "coded to the nearby urban center, Seraba", "Location changed as Monywa" (up to three words naming the
+# kind of place may stand between the phrase and the name).
+_CODED = re.compile(
+    r"\b(?:coded|location\s+changed)\s+(?:to|as|at)\s+(?:the\s+)?"
+    rf"(?:(?:{_alternation(_note_words('coded_kind'))})[\s,]+){{0,3}}$",
+    re.I,
+)
 # "X, (just|some) north of Y", "X near Y": Y is a reference point for X.
 _REFERENCE_BEFORE = re.compile(
     r",?\s*(?:(?:just|some|about|slightly|further)\s+)?(?:(?:north|south|east|west)(?:[- ]?(?:east|west))?"
@@ -309,12 +343,15 @@ class DocumentPlaces:
             found.mentions.append(mention)
         found._apply_relative_phrases()
         found._place_unknown_inside_known()
+        found._coded_by_named()
+        found._hamlet_outside_bracket()
         found._mark_references()
         found._add_embedded()
         found._add_streets()
         found._add_counties()
         found._add_listed_counties()
         found._add_unlabelled_towns()
+        found._mark_coded_level()
         if found.focus_iso3 is None:
             # nothing but names inside other names ("Hakkari Governor's office"): they still say where
             embedded = Counter(m.place.iso3 for m in found.mentions if m.place is not None and m.place.iso3)
@@ -537,13 +574,16 @@ class DocumentPlaces:
         such a guess adds nothing but namesakes."""
         text = doc_text(self.doc)
         found: list[tuple[int, int, Place, list[Candidate]]] = []
-        for match in _NAMED_TOWN.finditer(text):
+        for match in [*_NAMED_TOWN.finditer(text), *_CODED_LEVEL_NAME.finditer(text)]:
             # "shelled Ziyara town", "the Hospital of Azaz city": the level word says a town, whatever else
             # the text places
             town = self._unlabelled_town(match.group("name"), match.start("name"), whole=True)
             if town is not None:
                 start, end, cand = town
-                found.append((start, end, cand.to_place(geo_precision=1), [cand]))
+                around = not re.match(r"\s*(?:city|town|village)\b", text[match.end("name") :])
+                if around and self._outside_holder(cand, match.end()):
+                    continue  # "the Casale area of Brindisi": a namesake of Casale far from Brindisi
+                found.append((start, end, cand.to_place(geo_precision=2 if around else 1), [cand]))
         self._add_found_towns(found, beside=True)
         if any(
             m.place is not None and not m.anchor_only and m.place.feature != "region" for m in self.mentions
@@ -562,6 +602,25 @@ class DocumentPlaces:
             if placed is not None:
                 found.append((match.start("name"), match.end("name"), *placed))
         self._add_found_towns(found)
+
+    def _mark_coded_level(self) -> None:
+        """ "fired missiles at Haradh (coded to district level)": ACLED says where it coded the event, after
+        the name rather than before it."""
+        text = doc_text(self.doc)
+        for m in self.mentions:
+            if m.place is not None and _CODED_LEVEL_AFTER.match(text, m.end):
+                m.coded = True
+
+    def _outside_holder(self, town: Candidate, end: int) -> bool:
+        """Whether the place named right after `end` ("... of Brindisi", "... in Anbar") lies in another
+        province than `town`."""
+        gap = re.match(r"\s+(?:of|in)\s+(?:the\s+)?", doc_text(self.doc)[end:])
+        if gap is None:
+            return False
+        holder = next((m for m in self.mentions if m.start == end + gap.end()), None)
+        if holder is None or holder.place is None or holder.place.feature in ("country", "region"):
+            return False
+        return (holder.place.iso3, holder.place.admin1) != (town.iso3, town.admin1)
 
     def _add_found_towns(
         self, found: list[tuple[int, int, Place, list[Candidate]]], beside: bool = False
@@ -751,7 +810,21 @@ class DocumentPlaces:
             return AdminContext(
                 state.iso3, state, None, after_start + abbreviated.start(1), after_start + abbreviated.end(1)
             )
+        qualifier = _QUALIFIER_BRACKET.match(after)
+        if qualifier is not None:
+            # "Lobacheve (west), Luhansk": the compass word belongs to the name; the province follows it
+            after_start += qualifier.end()
+            after = doc_text(self.doc)[after_start : after_start + 160]
         m = _ADMIN_BRACKET.match(after) or _ADMIN_COMMA.match(after)
+        closed = _CLOSE_BRACKET.match(after) if m is None else None
+        if closed is not None and _CODED.search(
+            doc_text(self.doc)[max(0, ent.start_char - 60) : ent.start_char]
+        ):
+            # "villages (coded as Ta Khun Taing) (Shwebo township, Sagaing region)": the bracket after the
+            # coded name places it
+            after_start += closed.end()
+            after = doc_text(self.doc)[after_start : after_start + 160]
+            m = _ADMIN_BRACKET.match(after)
         dash = _DASH_PART.match(after) if m is None else None
         if dash is not None:
             # ACLED's "city - neighbourhood (province)": "Sao Goncalo - Rocha (Rio de Janeiro)"; the
@@ -1146,6 +1219,9 @@ class DocumentPlaces:
             candidates = capital_first(text, candidates)
             candidates = self._named_country_city_first(text, candidates)
             candidates = prefer_home(self.gazetteer, text, candidates, self.home, self.named_iso3)
+        site_near = False
+        if not candidates and country is None and not truncated:
+            candidates, site_near = self._site_in_town(text, ctx or inside)
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
         said_region = _REGION_AFTER.match(after) or _REGION_AFTER.match(" " + text.split()[-1])
@@ -1209,7 +1285,9 @@ class DocumentPlaces:
             place = top.to_place(geo_precision=precision, evidence=ev)
             place.name = text if top.feature == "city" else top.name
             before = doc_text(self.doc)[max(0, ent.start_char - 40) : ent.start_char]
-            if (_NEAR.search(before) or _COUNTRYSIDE_AFTER.match(after)) and place.geo_precision == 1:
+            if (
+                _NEAR.search(before) or _COUNTRYSIDE_AFTER.match(after) or site_near
+            ) and place.geo_precision == 1:
                 place.geo_precision = 2
         elif ctx is not None and not ctx.held and (ctx.seat or ctx.admin2 or ctx.admin1) is not None:
             # a place the gazetteer lacks, by the bracket's seat town or in a named district (precision 2),
@@ -1219,13 +1297,33 @@ class DocumentPlaces:
             place = admin.to_place(geo_precision=3 if admin is ctx.admin1 else 2, evidence=ev)
             place.name = text
             place.feature = (ctx.admin2 or ctx.admin1 or admin).feature  # on a town's point, still no town
-        before = doc_text(self.doc)[max(0, ent.start_char - 30) : ent.start_char]
+        before = doc_text(self.doc)[max(0, ent.start_char - 60) : ent.start_char]
         mention = PlaceMention(text, ent.start_char, ent.end_char, ent.start, ent.end, place, candidates)
         mention.specific = place is not None and not candidates
         # "(Oyam, Northern)": context, not the scene; nor is a continent
         mention.anchor_only = inside is not None or (place is not None and place.feature == "region")
         mention.coded = bool(_CODED.search(before))
         return mention
+
+    def _site_in_town(self, text: str, known: AdminContext | None) -> tuple[list[Candidate], bool]:
+        """One entity the NER made of a site and its town, which the gazetteer does not know as a whole:
+        "Ossining High School in Ossining (New York)", "El Crucero of Tineo (Asturias)", "Vuhlehirsk Thermal
+        Power Plant near Svitlodarsk, Donetsk". The town after the last "in", "at", "of" or "near" places it,
+        inside the bracket's province when there is one (then whether the site is only near it)."""
+        found = _SITE_IN_TOWN.search(text)
+        # "the Gulf of Aden", "the Bay of Bengal": "of" a town only inside a bracket's unit
+        if found is None or (found.group("prep").lower() == "of" and known is None):
+            return [], False
+        iso3 = known.iso3 if known is not None else self.focus_iso3
+        if iso3 is None:
+            return [], False
+        towns = [
+            c
+            for c in self.gazetteer.lookup(found.group("town"), iso3, limit=20, strict=True)
+            if c.feature == "city"
+            and (known is None or known.admin1 is None or c.admin1 == known.admin1.name)
+        ]
+        return towns[:1], found.group("prep").lower() == "near"
 
     @staticmethod
     def _moved_town(text: str, candidates: list[Candidate], unit: Candidate) -> list[Candidate]:
@@ -1269,6 +1367,112 @@ class DocumentPlaces:
                 m.place, m.specific = p, True
                 break
 
+    def _coded_by_named(self) -> None:
+        """ "in Dalian city, Liaoning (coded to Xigang)", "on the island of Ithaca [coded to Vathy]": the
+        place ACLED codes to lies at the place the text has just named. A namesake far from it is the wrong
+        one: its namesake near the named place is taken, else it stands on the named place's point
+        (precision 2) under its own name."""
+        text = doc_text(self.doc)
+        for i, m in enumerate(self.mentions):
+            if not m.coded or i == 0 or m.place is None or m.place.latitude is None:
+                continue
+            # the town named last before it ("Liaoning" in "Dalian city, Liaoning" is its province)
+            prev = next(
+                (
+                    o
+                    for o in reversed(self.mentions[max(0, i - 3) : i])
+                    if o.place is not None
+                    and o.place.latitude is not None
+                    and o.place.feature in ("city", "admin2")
+                ),
+                None,
+            )
+            if prev is None or prev.place is None:
+                continue
+            gap = text[prev.end : m.start]
+            if (
+                len(gap) > 50
+                or re.search(r"[\n.;]", gap)
+                or prev.place.iso3 != m.place.iso3  # one of the two is a namesake abroad: no telling which
+                or not self._far(m, prev)
+            ):
+                continue
+            # a name the gazetteer lacks (`specific`, on its province's middle) is better placed by the town;
+            # a resolved one is doubted only when nothing vouches for it
+            if not m.specific and (
+                m.start in self.contexts  # "coded as Olympia (Washington)": its own bracket places it
+                # a name the gazetteer knows once, or a city of millions ("around Rechytsa [coded to
+                # Minsk]": the capital), is itself; the text's place may be the namesake
+                or len(m.candidates) < 2
+                or m.candidates[0].population >= 1_000_000
+            ):
+                continue
+            assert prev.place.latitude is not None and prev.place.longitude is not None
+            near = [
+                c
+                for c in m.candidates
+                if c.latitude is not None
+                and haversine_km(c.latitude, c.longitude, prev.place.latitude, prev.place.longitude)
+                <= _NEAR_UNIT_KM
+            ]
+            if near:
+                p = near[0].to_place(geo_precision=m.place.geo_precision, evidence=m.place.evidence)
+                p.name = m.place.name
+            else:
+                p = dataclasses.replace(prev.place, name=m.text, geo_precision=2)
+                p.evidence = m.place.evidence
+                m.specific = True
+            m.place = p
+
+    def _hamlet_outside_bracket(self) -> None:
+        """ "in the rural area of Matinha municipality (Maranhao), a man was shot in Olho d'Agua village": a
+        sentence that places its town with an admin bracket is about that province. A hamlet of another
+        province that shares a name written in the same sentence without a bracket of its own is a namesake
+        of a place the gazetteer lacks there: it stands on the bracketed town's point (precision 2)."""
+        text = doc_text(self.doc)
+        for m in self.mentions:
+            if (
+                m.place is None
+                or m.place.feature != "city"
+                or m.place.geo_precision != 1
+                or m.anchor_only
+                or m.coded
+                or m.start in self.contexts
+                or not m.candidates
+                or m.candidates[0].population >= _HAMLET
+            ):
+                continue
+            if not re.search(r"\b(?:in|at|near)\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start]):
+                continue  # only where something happened: "a Hanover man" is where he is from
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            lo, hi = span.sent.start_char, span.sent.end_char
+            holder = next(
+                (
+                    o
+                    for o in self.mentions
+                    if o is not m
+                    and lo <= o.start < hi
+                    and o.place is not None
+                    and o.place.feature == "city"
+                    and o.place.iso3 == m.place.iso3
+                    and (ctx := self.contexts.get(o.start)) is not None
+                    and not ctx.listed
+                    and _BRACKET_AFTER.match(text, o.end) is not None  # the bracket, not "Montpelier, Vt."
+                    and ctx.admin1 is not None
+                    and o.place.admin1 == ctx.admin1.name
+                ),
+                None,
+            )
+            if holder is None or holder.place is None or holder.place.admin1 == m.place.admin1:
+                continue
+            if not self._far(m, holder):
+                continue
+            p = dataclasses.replace(holder.place, name=m.text, geo_precision=2)
+            p.evidence = m.place.evidence
+            m.place, m.specific = p, True
+
     def _far_part_of_next(self, m: PlaceMention, i: int, text: str) -> bool:
         """ "the Mount Hope neighborhood of San Diego": a part the text puts inside the next place, that the
         gazetteer placed far from it (a namesake elsewhere), is placed like an unknown part."""
@@ -1287,6 +1491,10 @@ class DocumentPlaces:
             return bool(_HELD_GAP.fullmatch(gap)) and other.place.feature == "city" and self._far(m, other)
         if part_of.group("site") and other.place.feature != "city":
             return False  # "the school in Raqqa province": a site is placed by its town, not a province
+        if other.place.feature == "admin1":
+            # a province is wider than a town's neighbourhood: "the Kramatorsk district of Donetsk region"
+            # lies 70 km from the province's middle, yet in it
+            return (m.place.iso3, m.place.admin1) != (other.place.iso3, other.place.admin1)
         return self._far(m, other)
 
     @staticmethod
@@ -1311,6 +1519,19 @@ class DocumentPlaces:
             gap_start = max(0, m.start - 60) + ref.start()
             if prev.place is not None and _REFERENCE_GAP.fullmatch(text[prev.end : gap_start]):
                 m.anchor_only = True
+                if (
+                    m.place is not None
+                    and m.place.feature == "city"
+                    and m.place.latitude is not None
+                    and prev.place.latitude is not None
+                    and (prev.specific or self._far(prev, m))
+                ):
+                    # "the Siverskyi Donets River near Bilohorivka", "Kafr Nabl, near Maarrat": a place the
+                    # gazetteer lacks (standing on its province's middle) or knows only as a namesake far
+                    # away is where the text puts it, by the town (precision 2)
+                    p = dataclasses.replace(m.place, name=prev.text, geo_precision=2)
+                    p.evidence = prev.place.evidence
+                    prev.place, prev.specific = p, True
 
     def _apply_relative_phrases(self) -> None:
         """'X, some 30 km south of Mosul': X gets the offset point; the anchor keeps its own."""
@@ -1397,6 +1618,8 @@ class DocumentPlaces:
         """The place where the event happened, among the sentence's places; with `resolved_only` false, a
         name the gazetteer cannot place competes too (the span is the answer, not the point); with
         `attached_only`, only places the parse attaches to the event's word (see `_attached`)."""
+        if not attached_only:
+            sent = self._whole_sentence(sent)
         candidates = [m for m in self.in_sentence(sent, resolved_only) if not self._not_a_scene(m)]
         if attached_only:
             candidates = [m for m in candidates if self._attached(m, trigger)]
@@ -1415,7 +1638,7 @@ class DocumentPlaces:
                 "admin1": 1.0,
                 "country": 0.0,
             }.get(feature, 1.0)
-            if m.coded:
+            if self._coded_here(m):
                 s += 5.0  # ACLED's own "coded to X"
             if (
                 place is not None
@@ -1438,6 +1661,47 @@ class DocumentPlaces:
             return s
 
         return max(candidates, key=score)
+
+    def _whole_sentence(self, sent: Span) -> Span:
+        """`sent` with the pieces the parser cut off it mid-sentence: the small model often ends a sentence
+        at a closing bracket ("On 21 May, in the village of Pekon township (coded as Pekon) | (Taunggyi
+        district), fighting broke out"), which leaves the place in one piece and the event's word in the
+        next. A piece that does not end in a full stop (or ! ?) runs on into the next, within its line."""
+        doc = self.doc
+        start, end = sent.start, sent.end
+        while start > 0 and _runs_on(doc, start):
+            start = doc[start - 1].sent.start
+        while end < len(doc) and _runs_on(doc, end):
+            end = doc[end].sent.end
+        return sent if (start, end) == (sent.start, sent.end) else doc[start:end]
+
+    def _coded_here(self, m: PlaceMention) -> bool:
+        """Whether `m` is a place ACLED says it coded the event to. ACLED codes to towns and villages of the
+        text's country: "[coded to Anyang]" in a South Sudanese note is a village the gazetteer lacks, not the
+        Chinese city of millions. (A small town abroad is kept: the text's other names may be the namesakes,
+        "Ha-Letsoela village, Berea district [coded to Teyateyaneng]".)"""
+        if not m.coded or m.place is None:
+            return False
+        abroad = self.focus_iso3 is not None and m.place.iso3 not in (None, self.focus_iso3)
+        return not (abroad and m.candidates and m.candidates[0].population >= _CITY_ABROAD)
+
+    def coded_elsewhere(self, sent: Span) -> PlaceMention | None:
+        """The one place the text says the event is coded to ("... Coded as Kut city."), named outside the
+        event's own sentence; None when there is none, or several different ones (then each belongs to its
+        own part of the text)."""
+        sent = self._whole_sentence(sent)
+        text = doc_text(self.doc)
+        coded = [
+            m
+            for m in self.mentions
+            if self._coded_here(m)
+            and not m.anchor_only
+            and not (sent.start_char <= m.start < sent.end_char)
+            # "(fatalities coded to Novotroitske event)": where another event is coded, not this one
+            and not _OTHER_EVENT.search(text[max(0, m.start - 60) : m.start] + "|" + text[m.end : m.end + 40])
+        ]
+        names = {m.place.name for m in coded}  # type: ignore[union-attr]
+        return coded[0] if len(names) == 1 else None
 
     def _contains(self, outer: PlaceMention, inner: PlaceMention) -> bool:
         """Whether the text puts `inner` inside `outer`: "Jumla village in Afrin", "Khanasir town in the
@@ -1610,6 +1874,9 @@ class DocumentPlaces:
             and head.i >= span.end
             and head.pos_ in ("NOUN", "PROPN")
         ):
+            ctx = self.contexts.get(m.start)
+            if ctx is not None and ctx.start <= head.idx < ctx.end:
+                return False  # "Ti-n-Agadel (Markoye, Oudalan)": the parse hangs the name on its own bracket
             # "Homs province", "Aleppo countryside", "Minakulu sub-county" name a place; "Seville fans" do not
             next_word = re.match(r"\s*(?:sub-?)?(\w+)", doc_text(self.doc)[m.end : m.end + 30])
             if next_word is not None and next_word.group(1).lower() in _PLACE_HEADS:
@@ -1632,9 +1899,17 @@ class DocumentPlaces:
         after, inside it, stands for that capital ("Kharkiv region": the city of Kharkiv), else its biggest
         town. The place keeps its name and precision; any other place is its own point."""
         place = mention.place
-        if place is None or place.feature != "admin1" or mention.specific or mention.relative:
+        if place is None or mention.specific or mention.relative or place.feature not in ("admin1", "admin2"):
             return place
         town = self._namesake_town(place)
+        if place.feature == "admin2":
+            # likewise a district-level event ("shelled the Kramatorsk district") to the district's namesake
+            # town; a district without one keeps its own point
+            return (
+                place
+                if town is None
+                else dataclasses.replace(place, latitude=town.latitude, longitude=town.longitude)
+            )
         if town is None and place.iso3 and place.admin1:
             # lacking one, the province's biggest town, which is mostly its capital ("Anbar": Ramadi)
             town = self.gazetteer.biggest_town(place.iso3, place.admin1)
@@ -1643,11 +1918,12 @@ class DocumentPlaces:
         return dataclasses.replace(place, latitude=town.latitude, longitude=town.longitude)
 
     def _namesake_town(self, province: Place) -> Candidate | None:
-        """The biggest town inside `province` that bears its name."""
-        key = normalize_name(province.name)
+        """The biggest town inside `province` (or district) that bears its name."""
+        name = _STRIP_LEVEL.sub("", province.name).strip() or province.name  # "Rutshuru Territory"
+        key = normalize_name(name)
         towns = [
             c
-            for c in self.gazetteer.lookup(province.name, province.iso3, limit=20, strict=True)
+            for c in self.gazetteer.lookup(name, province.iso3, limit=20, strict=True)
             if c.feature == "city"
             and c.latitude is not None
             and normalize_name(c.name) == key
@@ -1706,6 +1982,16 @@ _ASIDE_DEPS = frozenset(("appos", "relcl", "acl", "ccomp", "parataxis"))
 _EMBEDDING_LABELS = frozenset(("NORP", "ORG", "PERSON", "FAC", "EVENT", "PRODUCT", "GPE", "LOC", "LANGUAGE"))
 
 
+def _runs_on(doc: Doc, i: int) -> bool:
+    """Whether the sentence break before token `i` cuts a sentence: the text before it does not end in a
+    full stop, question or exclamation mark (quotes and brackets after one allowed) and no line break
+    stands between them."""
+    before = doc_text(doc)[doc[i - 1].sent.start_char : doc[i].idx]
+    if "\n" in before[len(before.rstrip(" \t")) :] or "\n" in doc[i - 1].text_with_ws:
+        return False
+    return re.search(r"[.!?][\"'’”)\]]*\s*$", before) is None
+
+
 def _name_windows(ent: Span) -> list[tuple[int, int]]:
     """Token windows of `ent`, longest first, then leftmost: "Toronto Police Service" tries the whole name,
     then "Toronto Police", "Police Service", then "Toronto" ..."""
@@ -1723,7 +2009,7 @@ _PLACE_HEADS = frozenset(
      "municipality", "camp", "border", "axis", "front", "frontline", "line", "road", "highway", "airport",
      "port", "base", "coast", "desert", "badia", "valley", "mountains", "island", "islands", "strip", "bank",
      "sea", "river")
-)  # fmt: skip
+) | _note_words("unit")  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -1826,6 +2112,16 @@ _MOVED_TOWN_KM = 400.0
 # How far from a named province's or district's point a town of the name may lie and still be taken as
 # inside it when GeoNames files it under another unit.
 _NEAR_UNIT_KM = 60.0
+# "Ossining High School in Ossining": a site, then the town it is in (or near) at the end of one entity
+_SITE_IN_TOWN = re.compile(
+    r"\s(?P<prep>in|at|of|near)\s+(?:the\s+)?(?P<town>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*){0,3})$"
+)
+# A bracket right after a name, perhaps after its level word: "Matinha municipality (Maranhao)"
+_BRACKET_AFTER = re.compile(rf"\s*(?:(?i:{_LEVEL_WORDS})\s*)?\(")
+# A coded name that the gazetteer knows only as a city this big in another country is a namesake.
+_CITY_ABROAD = 100_000
+# A town below this many people is a hamlet: its name recurs across a country (`_hamlet_outside_bracket`).
+_HAMLET = 10_000
 
 
 @lru_cache(maxsize=1)
@@ -1903,8 +2199,19 @@ _COMMA_PROVINCE = re.compile(
     r"(?: (?:district|territorial community|village|town|city|settlement|area))?"
     r", (?P<province>[A-Z][\w'\-]+(?: [A-Z][\w'\-]+)?)(?=[.,;])"
 )
-# "Ziyara town", "Azaz city": a name the level word after it says is a town's.
-_NAMED_TOWN = re.compile(r"\b(?P<name>[A-Z][\w'\-]+(?: [A-Z][\w'\-]+){0,2}) (?:city|town|village)\b")
+# "Ziyara town", "Azaz city": a name the level word after it says is a town's; "the Ar Rutba desert",
+# "the As-Salamiyeh area": a town's surroundings, named after it.
+_NAMED_TOWN = re.compile(
+    rf"\b(?P<name>[A-Z][\w'\-]+(?: [A-Z][\w'\-]+){{0,2}}) (?:{_alternation(_note_words('surroundings'))})\b"
+)
+# "Haradh (coded to district level)": ACLED's note after the name of the place it coded the event to.
+_CODED_LEVEL_AFTER = re.compile(
+    rf"\s*\(\s*coded\s+(?:to|at)\s+(?:the\s+)?(?:{_alternation(_note_words('coded_level'))})[- ]level\b",
+    re.I,
+)
+_CODED_LEVEL_NAME = re.compile(
+    rf"\b(?P<name>[A-Z][\w'\-]+(?: [A-Z][\w'\-]+){{0,2}})(?={_CODED_LEVEL_AFTER.pattern})"
+)
 # A capitalised name that goes on with "of" and another capitalised word is a longer name.
 _NAME_GOES_ON = re.compile(r"\s+(?:of|for|de|del|des)\s+(?:the\s+)?[A-Z]")
 # A town this big, by that very name, is read there (`_exact_known` of the NER's fixer asks as much).
