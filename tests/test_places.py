@@ -785,3 +785,12 @@ def test_names_listed_after_a_plural_place_noun_are_places() -> None:
     # one name after a plural noun is no list; an actor's name stays an actor's
     doc = load_pipeline()("Leaders of the villages of the region met the Taliban and Hezbollah.")
     assert not {"Taliban", "Hezbollah"} & {e.text for e in doc.ents if e.label_ == "GPE"}
+
+
+def test_a_place_named_as_the_cause_of_a_protest_is_not_its_scene() -> None:
+    places = places_of(
+        "On 3 May 2022, residents of Kostanay gathered in front of the city hall in support of the "
+        "strikers in Zhanaozen."
+    )
+    picked = scene(places, "gathered")
+    assert picked is not None and picked.text == "Kostanay"

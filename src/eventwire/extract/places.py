@@ -1656,6 +1656,8 @@ class DocumentPlaces:
                 s += 0.75  # "On 25 January, in Chilpancingo, students of a school in Ayotzinapa marched"
             if self._in_subject(m, trigger):
                 s -= 1.0  # "students of the school in Ayotzinapa marched": who acted, not where
+            if _FOR_A_CAUSE.search(doc_text(self.doc)[sent.start_char : m.start]):
+                s -= 2.0  # "gathered in Aktobe in support of demonstrations in Zhanaozen": the cause's place
             if any(self._contains(m, other) for other in candidates if other is not m):
                 s -= 2.0  # "Sadr city in eastern Baghdad", "Syria's Aleppo province": the inner place
             return s
@@ -2056,6 +2058,11 @@ _CONTAINED_GAP = re.compile(
     r"\s+(?:(?:city|town|village|district|neighbou?rhood|area|camp|sub-?district|municipality|township)\s+)?"
     r"(?:,\s*)?(?:in|of)\s+(?:the\s+)?|\s*,\s*",
     re.I,
+)
+# A phrase naming what an act is for, up to the place in the same clause: "in support of the strikers in",
+# "in honour of the victims of the Khartoum massacre", "in solidarity with". Its places are the cause's.
+_FOR_A_CAUSE = re.compile(
+    r"\bin\s+(?:support|solidarity|honou?r|memory|commemoration)\s+(?:of|with)\b[^.;:()]*$", re.I
 )
 # The word before a place name: a scene ("in Poitiers") or a topic ("the invasion of Ukraine").
 _SCENE_WORDS = frozenset(("in", "at", "near", "outside", "around", "inside"))
