@@ -389,12 +389,19 @@ _PLACE_OBJECT_VERBS = frozenset(
      "bombard", "pound", "strike", "hit")
 )  # fmt: skip
 #: Verbs whose object right after them is ground when the gazetteer knows the name as a sizeable town
-#: ("captured Mazar-e-Sharif", "shelled Khanasir"); "take", "hit", "target" and "raid" take too many other
-#: things.
-_GROUND_VERBS = frozenset(
-    ("capture", "seize", "retake", "recapture", "overrun", "besiege", "liberate", "storm", "encircle",
-     "invade", "occupy", "shell", "bombard", "pound")
-)  # fmt: skip
+#: ("captured Mazar-e-Sharif", "shelled Khanasir"): the verbs above but those that take too many other
+#: things ("took part", "hit a car", "targeted the convoy", "entered talks").
+_GROUND_VERBS = _PLACE_OBJECT_VERBS - {
+    "take",
+    "hit",
+    "target",
+    "raid",
+    "strike",
+    "bomb",
+    "enter",
+    "patrol",
+    "surround",
+}
 #: Nouns a place owns in the possessive: "Grozny's streets", "Kabul's outskirts".
 _PLACE_PARTS = frozenset(
     ("streets", "outskirts", "suburbs", "centre", "center", "districts", "neighbourhoods", "neighborhoods",
