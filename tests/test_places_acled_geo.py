@@ -164,6 +164,28 @@ def test_a_town_and_its_province_after_a_comma_are_read_when_the_ner_missed_them
     assert picked.place.admin1 == "Kharkiv"
 
 
+def test_a_town_close_to_which_something_happened_is_read_with_its_state_after_the_comma() -> None:
+    # "close to" places what follows as "near" does; the NER reads these small towns as nothing at all
+    places = places_of(
+        "On 9 May 2022, close to Zinapecuaro de Figueroa, Michoacan de Ocampo, a farmer was found shot dead."
+    )
+    picked = scene(places, "found")
+    assert picked is not None and picked.place is not None
+    assert picked.text == "Zinapecuaro de Figueroa"
+    assert km_from(picked.place, 19.86, -100.83) < 10
+
+
+def test_a_place_in_a_relative_clause_tells_of_another_happening_not_the_scene() -> None:
+    # the strike happened in Silopi; the rally against it was held in Artuklu, which the rule must pick
+    places = places_of(
+        "On 4 May 2022, teachers staged a rally in Artuklu town, Mardin to condemn an attack on a school"
+        " that took place in Silopi."
+    )
+    picked = scene(places, "rally")
+    assert picked is not None and picked.place is not None
+    assert picked.text == "Artuklu"
+
+
 def test_a_holder_said_to_be_a_city_is_a_town_not_a_namesake_province() -> None:
     # "Amara" is also a name of Ethiopia's Amhara region; "Amara city" is the Iraqi town (Al Amarah)
     places = places_of(

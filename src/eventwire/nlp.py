@@ -69,6 +69,8 @@ PLACE_NOUNS = {
     "subcounty",
 }
 PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "into", "towards", "toward"}
+#: Two-word prepositions that place what follows as "near" does: "close to Puente de Ixtla, Morelos".
+_PLACE_PREPOSITION_PAIRS = frozenset((("close", "to"), ("next", "to")))
 _RELATIVE_AFTER = re.compile(
     r"^,?\s*(?:some|about|around|roughly|approximately|nearly|almost|just)?\s*\d+(?:[.,]\d+)?\s*"
     r"(?:km|kms|kilometres|kilometers|miles|mi)\b",
@@ -252,8 +254,10 @@ def _placed_by_context(doc: Doc, start: int, end: int, gazetteer) -> bool:
         return True  # ACLED's "city - district": "in Donetsk - Kirovskyi"
     comma = _COMMA_ADMIN_AFTER.match(after)
     # "near Avdiivka, Donetsk", and the object of a verb: "shelled Kochubeivka, Kherson"
-    placed_before = bool(before & (PLACE_PREPOSITIONS | {"of", "over", "on"})) or (
-        start > 0 and doc[start - 1].pos_ == "VERB"
+    placed_before = (
+        bool(before & (PLACE_PREPOSITIONS | {"of", "over", "on"}))
+        or (start > 0 and doc[start - 1].pos_ == "VERB")
+        or _after_preposition_pair(doc, start)
     )
     return bool(comma and placed_before and _is_admin_name(gazetteer, comma.group(1)))
 
@@ -333,6 +337,11 @@ def _exact_known(gazetteer, text: str) -> bool:
     )
 
 
+def _after_preposition_pair(doc: Doc, start: int) -> bool:
+    """Whether doc[start] follows a two-word place preposition ("close to", "next to")."""
+    return start > 1 and (doc[start - 2].lower_, doc[start - 1].lower_) in _PLACE_PREPOSITION_PAIRS
+
+
 def _known_after_preposition(doc: Doc, start: int, end: int, gazetteer) -> bool:
     """A capitalised name the NER missed right after "in", "near", "through" ..., that the gazetteer knows
     by that very name as a town of 5,000 people or more, or as a province or district: "demonstrated in
@@ -349,7 +358,7 @@ def _known_after_preposition(doc: Doc, start: int, end: int, gazetteer) -> bool:
     # "they captured Mazar-e-Sharif": the object of a verb that takes or strikes ground
     taken_ground = doc[start - 1].pos_ == "VERB" and doc[start - 1].lemma_.lower() in _GROUND_VERBS
     if prev not in PLACE_PREPOSITIONS | {"through", "across", "throughout"} and not (
-        direction_of or taken_ground
+        direction_of or taken_ground or _after_preposition_pair(doc, start)
     ):
         return False
     text = doc[start:end].text
