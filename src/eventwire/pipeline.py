@@ -96,13 +96,18 @@ def read_actors(analysis: Analysis) -> None:
     ).read()
 
 
+_HOME_ACTOR_TYPES = frozenset(("organisation", "political_party"))
+
+
 @component("places")
 def read_places(analysis: Analysis) -> None:
     assert analysis.doc is not None and analysis.actors is not None
     # every actor's country is a hint to where the story is: "Korean unions", "Ukrainian forces"
     countries = [a.country for a in analysis.actors.actors.values() if a.country]
+    # unions and parties act at home, so their country settles a town name shared with a bigger place abroad
+    home = {a.country for a in analysis.actors.actors.values() if a.country and a.type in _HOME_ACTOR_TYPES}
     analysis.places = DocumentPlaces.read(
-        analysis.doc, Gazetteer.default(), ActorDictionary.default(), countries
+        analysis.doc, Gazetteer.default(), ActorDictionary.default(), countries, home
     )
     analysis.actors.focus_iso3 = analysis.places.focus_iso3
 

@@ -203,8 +203,15 @@ class DocumentPlaces:
 
     @classmethod
     def read(
-        cls, doc: Doc, gazetteer: Gazetteer, dictionary: ActorDictionary, extra_iso3: list[str] | None = None
+        cls,
+        doc: Doc,
+        gazetteer: Gazetteer,
+        dictionary: ActorDictionary,
+        extra_iso3: list[str] | None = None,
+        home_iso3: set[str] | None = None,
     ) -> DocumentPlaces:
+        """`extra_iso3`: the countries of the text's actors, one vote each; `home_iso3`: those of its
+        organisations and parties, which act at home (see `_namesake_at_home`)."""
         found = cls(doc, gazetteer, dictionary, [])
         # a nationality the NER calls a place ("the Ukrainian community") is no place of the story: it is
         # read with the other nationalities, after the places
@@ -285,7 +292,7 @@ class DocumentPlaces:
                 ranked = [c for c in ranked if c.feature == "city"] or ranked
             if not ranked:
                 continue
-            best = ranked[0]
+            best = found._namesake_at_home(_clean(ent.text), ranked, home_iso3 or set())
             if best.feature == "admin1" and (
                 len({c.iso3 for c in ranked if c.feature == "admin1" and c.name == best.name}) >= 3
             ):
@@ -357,6 +364,24 @@ class DocumentPlaces:
             embedded = Counter(m.place.iso3 for m in found.mentions if m.place is not None and m.place.iso3)
             found.focus_iso3 = embedded.most_common(1)[0][0] if embedded else None
         return found
+
+    @staticmethod
+    def _namesake_at_home(text: str, ranked: list[Candidate], home: set[str]) -> Candidate:
+        """The best-ranked place of `text`, or its namesake in a country the text's unions and parties belong
+        to: "the UGT marched in Merida" is the Spanish Merida, though the Mexican one is bigger. A
+        union or party acts at home, unlike armed forces, which fight abroad."""
+        best = ranked[0]
+        if not home or best.iso3 in home:
+            return best
+        key = normalize_name(text)
+        return next(
+            (
+                c
+                for c in ranked
+                if c.iso3 in home and c.feature != "country" and normalize_name(c.name) == key
+            ),
+            best,
+        )
 
     def _state_named_like_country(self, text: str, country: object) -> Candidate | None:
         """The province of another country named exactly like the country `text` names ("Georgia")."""
@@ -868,7 +893,7 @@ class DocumentPlaces:
         scores: Counter[str] = Counter()
         a1: dict[str, Candidate] = {}
         a2: dict[str, Candidate] = {}
-        provinces = self.gazetteer.admins(parts[-1], 1)
+        provinces = self._bracket_provinces(parts[-1])
         half = re.fullmatch(r"(.+)-(?:North|South|East|West|Central)", parts[-1])
         if not provinces and half:  # "Shan-North": ACLED's half of a province
             provinces = self.gazetteer.admins(half.group(1), 1)
@@ -968,7 +993,17 @@ class DocumentPlaces:
         # part of a bracket of several names, where ACLED puts the larger unit, or when the text says its
         # level ("(Bardiya district)")
         said_level = re.search(rf"\b(?:{_LEVEL_WORDS})\b", m.group(0), re.I)
-        if scores[iso3] < (1.0 if said_level else 1.5 if m.re is _ADMIN_BRACKET and len(parts) > 1 else 2.0):
+        # nor is it for a place the gazetteer lacks when no other country has a unit of that name: "Kfar
+        # Zebdine (Chouf)" (a town known elsewhere in the country is rather that town)
+        only = (
+            m.re is _ADMIN_BRACKET
+            and len(parts) == 1
+            and iso3 not in known
+            and self._only_district_of(parts[0]) == iso3
+        )
+        if scores[iso3] < (
+            1.0 if said_level or only else 1.5 if m.re is _ADMIN_BRACKET and len(parts) > 1 else 2.0
+        ):
             return None
         admin2 = a2.get(iso3)
         if admin2 is not None and iso3 in a1 and admin2.admin1 != a1[iso3].name:
@@ -979,6 +1014,21 @@ class DocumentPlaces:
         # the innermost inner part that names a town: "(Bwisha, Rutshuru, Nord-Kivu)" -> Rutshuru
         seat = next(filter(None, (self._seat(p, iso3, a1.get(iso3), admin2) for p in parts[:-1])), None)
         return AdminContext(iso3, a1.get(iso3), admin2, body_start, after_start + m.end(), listed, seat=seat)
+
+    def _bracket_provinces(self, last: str) -> list[Candidate]:
+        """The provinces the last part of a bracket may name: not those of a country whose brackets end with
+        its half ("Qalamoun (Tripoli)" is no Libyan place: ACLED would write "(Tripoli, West)")."""
+        if last.lower() in _COMPASS:
+            return self.gazetteer.admins(last, 1)
+        return [c for c in self.gazetteer.admins(last, 1) if c.iso3 not in _half_bracket_countries()]
+
+    def _only_district_of(self, name: str) -> str | None:
+        """The country of `name` when it names one district in the world and no province ("Green" names
+        counties of two US states: no telling which)."""
+        if self._bracket_provinces(name):
+            return None
+        districts = self.gazetteer.admins(name, 2)
+        return districts[0].iso3 if len(districts) == 1 else None
 
     def _seat(
         self, part: str, iso3: str, admin1: Candidate | None, admin2: Candidate | None
@@ -1406,6 +1456,15 @@ class DocumentPlaces:
                 or len(m.candidates) < 2
                 or m.candidates[0].population >= 1_000_000
             ):
+                continue
+            own = self.contexts.get(m.start)
+            if (
+                m.specific
+                and own is not None
+                and own.admin2 is not None
+                and prev.place.admin2 != own.admin2.name
+            ):
+                # "Mukayras (coded to Wadi Bana) (Qaatabah)": its own district places it, not a town outside
                 continue
             assert prev.place.latitude is not None and prev.place.longitude is not None
             near = [
@@ -2163,6 +2222,12 @@ def _unit_words() -> re.Pattern[str]:
     return re.compile(
         "|".join(rf"(?P<{iso3}>\b(?:{'|'.join(words)})\b)" for iso3, words in by_country.items()), re.I
     )
+
+
+@lru_cache(maxsize=1)
+def _half_bracket_countries() -> frozenset[str]:
+    """data/half_bracket_countries.txt: countries whose ACLED brackets end with the country's half."""
+    return frozenset(code for code, *_ in rows("half_bracket_countries.txt"))
 
 
 @lru_cache(maxsize=1)

@@ -60,7 +60,7 @@ from eventwire.datafiles import read_text as read_data_text
 from eventwire.model import Evidence, Place
 
 #: Bump when the schema, the normalisation or the build rules change: an index of another version is rebuilt.
-INDEX_VERSION = "1.3"
+INDEX_VERSION = "1.4"
 INDEX_FILENAME = "gazetteer-v1.sqlite"
 
 FEATURES = ("city", "admin2", "admin1", "country")
@@ -142,8 +142,12 @@ _FEATURE_WORDS = frozenset(
      "municipality", "prefecture", "oblast", "raion", "muhafazat", "wilayah", "wilaya")
 )  # fmt: skip
 # Arabic and Kurdish words for "district" that lead a name ("Qaḑā’ Jawmān", "Qeza-î Sharezûr").
-_DISTRICT_PREFIXES = frozenset(("qada", "qadha", "qaza", "qeza"))
-_DISTRICT_PREFIX_RE = re.compile(r"^(?:qa[dz]h?a'?|qeza(?:-i)?)\s+", re.IGNORECASE)
+# Lebanon's districts are filed under the French form of the word: "Caza de Tyr", "Caza du Matn".
+_DISTRICT_PREFIXES = frozenset(("qada", "qadha", "qaza", "qeza", "caza"))
+_DISTRICT_PREFIX_RE = re.compile(
+    r"^(?:(?:qa[dz]h?a'?|qeza(?:-i)?)\s+|caza\s+(?:de\s+la\s+|de\s+|du\s+|d')?)", re.IGNORECASE
+)
+_FRENCH_LINKS = frozenset(("de", "du", "la", "d"))  # "Caza de la Beqaa-Ouest": the name is "Beqaa-Ouest"
 # Common transliteration variants of words that open Arabic and Kurdish place names, after doubled
 # letters are collapsed and "ou" made "u" ("tall" is already "tal", "oued" "ued"); each maps to one form.
 _TOKEN_VARIANTS: dict[str, str] = {}
@@ -195,6 +199,8 @@ def _normalize(s: str) -> str:
         toks = toks[2:]
     if len(toks) > 1 and toks[0] in _DISTRICT_PREFIXES:  # Arabic/Kurdish "district": "Qada' Sinjar"
         toks = toks[2:] if toks[1] == "i" and len(toks) > 2 else toks[1:]
+        while len(toks) > 1 and toks[0] in _FRENCH_LINKS:
+            toks = toks[1:]
     # articles anywhere but the last word (a lone "As" or a name ending in "... en" keeps its word)
     if len(toks) > 1:
         toks = [t for t in toks[:-1] if t not in _ARTICLES] + [toks[-1]]
