@@ -84,6 +84,11 @@ def test_normalize_name_details() -> None:
     assert normalize_name("Mosul") != normalize_name("Mousl")
 
 
+def test_normalize_name_drops_the_indonesian_regency_words() -> None:
+    # GeoNames' "Kabupaten Sleman" is the press's "Sleman regency"
+    assert normalize_name("Kabupaten Sleman") == normalize_name("Sleman Regency") == "sleman"
+
+
 def test_haversine_known_pairs() -> None:
     assert haversine_km(0, 0, 1, 0) == pytest.approx(111.195, abs=0.01)  # one degree of a meridian
     assert haversine_km(51.5074, -0.1278, 48.8566, 2.3522) == pytest.approx(343.5, abs=1.0)  # London-Paris

@@ -471,3 +471,41 @@ def test_a_coded_name_known_only_abroad_does_not_move_the_event_there() -> None:
     )
     events = Pipeline().extract(Document(id="t", text=text, published=dt.date(2022, 3, 3))).events
     assert events and events[0].country == "South Sudan"
+
+
+# ------------------------------------------------------------------------------ admin units in brackets
+
+
+def test_acleds_half_of_a_city_names_geonames_compass_district() -> None:
+    # ACLED writes "Yangon-West" where GeoNames has the district "West Yangon"
+    places = places_of(
+        "On 4 May 2022, soldiers searched houses in Zaykone village (Yangon-West district, Yangon region)."
+    )
+    m = mention(places, "Zaykone")
+    ctx = places.contexts[m.start]
+    assert ctx.admin2 is not None and ctx.admin2.name == "West Yangon"
+
+
+def test_a_big_namesake_town_outside_the_named_district_is_not_the_place() -> None:
+    # the gazetteer knows only a Bogale of 70,000 in another province, 95 km from the named district
+    places = places_of(
+        "On 4 May 2022, soldiers arrested two teachers in Bogale (Yangon-South district, Yangon region)."
+    )
+    m = mention(places, "Bogale")
+    assert m.place is not None and m.place.admin1 == "Yangon"
+    assert km_from(m.place, 16.68, 96.20) < 5
+
+
+def test_a_unit_known_only_by_its_bare_name_is_its_seat_town() -> None:
+    # the gazetteer knows the town Gwoza, not "Gwoza LGA": the LGA's seat, not the middle of Borno
+    places = places_of("On 4 May 2022, gunmen attacked a market in Gwoza LGA (Borno) and killed two traders.")
+    picked = scene(places, "attacked")
+    assert picked is not None and picked.place is not None and picked.place.feature == "city"
+    assert km_from(picked.place, 11.08, 13.70) < 5
+
+
+def test_a_place_of_the_named_province_known_by_a_variant_is_no_list() -> None:
+    # GeoNames calls the Donetsk village Niu-York; "New York, Donetsk" is that village, not two places
+    places = places_of("On 4 May 2022, artillery hit a school in New York, Donetsk. No casualties.")
+    m = mention(places, "New York")
+    assert m.place is not None and m.place.iso3 == "UKR"

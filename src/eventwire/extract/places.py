@@ -127,6 +127,8 @@ _NOT_NAME_WORDS = frozenset(
      "governorate", "province", "district", "region", "state", "county", "city", "oblast", "municipality",
      "town", "village", "township", "area", "countryside")
 )  # fmt: skip
+# ACLED's half of a unit: "Shan-North", "Yangon-West"
+_HALF_UNIT = re.compile(r"(?P<name>.+)-(?P<side>North|South|East|West|Central)")
 # A lone compass word in brackets qualifies the name ("Thea Sar (East)"), it is no province.
 _COMPASS = frozenset(("east", "west", "north", "south"))
 _QUALIFIERS = frozenset(("east", "west", "north", "south", "central", "upper", "lower", "new", "old"))
@@ -894,9 +896,9 @@ class DocumentPlaces:
         a1: dict[str, Candidate] = {}
         a2: dict[str, Candidate] = {}
         provinces = self._bracket_provinces(parts[-1])
-        half = re.fullmatch(r"(.+)-(?:North|South|East|West|Central)", parts[-1])
+        half = _HALF_UNIT.fullmatch(parts[-1])
         if not provinces and half:  # "Shan-North": ACLED's half of a province
-            provinces = self.gazetteer.admins(half.group(1), 1)
+            provinces = self.gazetteer.admins(half.group("name"), 1)
         # a name many countries give a province ("Central", "Eastern") says little by itself
         share = 1.0 if len({c.iso3 for c in provinces}) < 4 else 0.5
         if parts[-1].lower() in _COMPASS and len(parts) > 1:
@@ -919,7 +921,7 @@ class DocumentPlaces:
                     a2[c.iso3] = c
                     scores[c.iso3] += 1.5 * share
         for part in parts[:-1] if len(parts) > 1 else parts:
-            for c in self.gazetteer.admins(part, 2):
+            for c in self._districts(part):
                 if c.iso3 in a2 or (c.iso3 in a1 and c.admin1 != a1[c.iso3].name):
                     continue  # a district of another province of the named one's country is a namesake
                 if len(parts) == 1 and c.iso3 in a1:
@@ -1030,6 +1032,15 @@ class DocumentPlaces:
         districts = self.gazetteer.admins(name, 2)
         return districts[0].iso3 if len(districts) == 1 else None
 
+    def _districts(self, part: str) -> list[Candidate]:
+        """The districts called `part`; ACLED's "Yangon-West" is GeoNames' "West Yangon" (a city's compass
+        quarter, written after the city's name by ACLED and before it by GeoNames)."""
+        found = self.gazetteer.admins(part, 2)
+        half = _HALF_UNIT.fullmatch(part)
+        if found or half is None:
+            return found
+        return self.gazetteer.admins(f"{half.group('side')} {half.group('name')}", 2)
+
     def _seat(
         self, part: str, iso3: str, admin1: Candidate | None, admin2: Candidate | None
     ) -> Candidate | None:
@@ -1085,6 +1096,13 @@ class DocumentPlaces:
             return admin2 is None or c.admin2 == admin2.name
 
         if not same or any(inside(c) for c in same):
+            return False
+        # a place of the unit that the gazetteer files under another spelling of the name ("New York,
+        # Donetsk": GeoNames' Niu-York)
+        if any(
+            inside(c) and normalize_name(c.name) != key
+            for c in self.gazetteer.lookup(_clean(text), iso3, limit=20, strict=True)
+        ):
             return False
         return any(c.feature in ("admin1", "country") or c.population >= _SIZEABLE_TOWN for c in same)
 
@@ -1157,6 +1175,8 @@ class DocumentPlaces:
             text = text[: town_word.start()]  # "Amara city" as one entity: the town Amara
         if not text:
             return None
+        written = text
+        text = self._bare_unit_name(text)
         country = self.dictionary.country(text)
         state = self._state_named_like_country(text, country)
         if state is not None and (
@@ -1213,7 +1233,9 @@ class DocumentPlaces:
                             and c.latitude is not None
                             and haversine_km(c.latitude, c.longitude, unit.latitude, unit.longitude)
                             <= _NEAR_UNIT_KM
-                        ] or self._moved_town(text, candidates, unit)
+                        ] or (self._moved_town(text, candidates, unit) if not (a1 and a2) else [])
+                    # (a district and its province both named are not both wrong: a namesake town outside
+                    # them is another town, and the place stands on the district's point below)
                 candidates = in_admin if (in_admin or a1 or a2) else candidates
         else:
             hint = self.home.iso3 if home_town and self.home else self.focus_iso3
@@ -1274,7 +1296,7 @@ class DocumentPlaces:
             candidates, site_near = self._site_in_town(text, ctx or inside)
         place: Place | None = None
         ev = Evidence(ent.start_char, ent.end_char, ent.text)
-        said_region = _REGION_AFTER.match(after) or _REGION_AFTER.match(" " + text.split()[-1])
+        said_region = _REGION_AFTER.match(after) or _REGION_AFTER.match(" " + written.split()[-1])
         said_town = _TOWN_AFTER.match(after) or town_word
         if said_town and candidates and candidates[0].feature not in ("city", "country"):
             # "Amara city", "Salba town": a populated place, never a region that shares the name. The
@@ -1354,6 +1376,20 @@ class DocumentPlaces:
         mention.anchor_only = inside is not None or (place is not None and place.feature == "region")
         mention.coded = bool(_CODED.search(before))
         return mention
+
+    def _bare_unit_name(self, text: str) -> str:
+        """ "Dubrajpur tehsil", "Bama LGA", "Mingin township": a unit the gazetteer knows only by its bare
+        name, which is mostly also its seat town's; other names as written."""
+        bare = _STRIP_LEVEL.sub("", text).strip()
+        if not bare or bare == text or self.gazetteer.contains(text) or not self.gazetteer.contains(bare):
+            return text
+        key = normalize_name(bare)
+        if any(
+            c.feature in ("admin1", "country") and normalize_name(c.name) == key
+            for c in self.gazetteer.lookup(bare, limit=10)
+        ):
+            return text  # "Washington Township" is no part of Washington state
+        return bare
 
     def _site_in_town(self, text: str, known: AdminContext | None) -> tuple[list[Candidate], bool]:
         """One entity the NER made of a site and its town, which the gazetteer does not know as a whole:

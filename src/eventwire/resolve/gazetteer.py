@@ -60,7 +60,7 @@ from eventwire.datafiles import read_text as read_data_text
 from eventwire.model import Evidence, Place
 
 #: Bump when the schema, the normalisation or the build rules change: an index of another version is rebuilt.
-INDEX_VERSION = "1.4"
+INDEX_VERSION = "1.5"
 INDEX_FILENAME = "gazetteer-v1.sqlite"
 
 FEATURES = ("city", "admin2", "admin1", "country")
@@ -139,11 +139,12 @@ _ARTICLES = frozenset(
 # Feature words that writers add or omit ("Nineveh Governorate", "Rivers State", "Kuwait City").
 _FEATURE_WORDS = frozenset(
     ("governorate", "governorates", "province", "district", "region", "state", "county", "city",
-     "municipality", "prefecture", "oblast", "raion", "muhafazat", "wilayah", "wilaya")
+     "municipality", "prefecture", "oblast", "raion", "muhafazat", "wilayah", "wilaya", "regency")
 )  # fmt: skip
-# Arabic and Kurdish words for "district" that lead a name ("Qaḑā’ Jawmān", "Qeza-î Sharezûr").
-# Lebanon's districts are filed under the French form of the word: "Caza de Tyr", "Caza du Matn".
-_DISTRICT_PREFIXES = frozenset(("qada", "qadha", "qaza", "qeza", "caza"))
+# Arabic and Kurdish words for "district" that lead a name ("Qaḑā’ Jawmān", "Qeza-î Sharezûr"), and the
+# Indonesian for "regency" ("Kabupaten Banggai": ACLED's "Banggai regency"). Lebanon's districts are filed
+# under the French form of the word: "Caza de Tyr", "Caza du Matn".
+_DISTRICT_PREFIXES = frozenset(("qada", "qadha", "qaza", "qeza", "kabupaten", "caza"))
 _DISTRICT_PREFIX_RE = re.compile(
     r"^(?:(?:qa[dz]h?a'?|qeza(?:-i)?)\s+|caza\s+(?:de\s+la\s+|de\s+|du\s+|d')?)", re.IGNORECASE
 )
@@ -229,7 +230,7 @@ def _feature_hint(name: str) -> str | None:
         last = words[0]
     if last in ("city", "municipality"):
         return "city"
-    if last in ("district", "county", "raion"):
+    if last in ("district", "county", "raion", "regency"):
         return "admin2"
     if last in _FEATURE_WORDS:
         return "admin1"
