@@ -3,30 +3,9 @@ country has. The sentences are invented for these tests."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from eventwire.config import Settings
-from eventwire.extract.places import DocumentPlaces, PlaceMention
-from eventwire.ingest import read_bytes
-from eventwire.pipeline import COMPONENTS, Analysis
 from eventwire.resolve.dictionary import ActorDictionary
 from eventwire.resolve.gazetteer import Gazetteer, _strip_type, normalize_name
-
-
-def places_of(text: str) -> DocumentPlaces:
-    """The document's places after the nlp, actors and places steps."""
-    doc = read_bytes(text.encode("utf-8"), "test", published=dt.date(2022, 3, 1))
-    analysis = Analysis(document=doc, settings=Settings())
-    for step in ("nlp", "actors", "places"):
-        COMPONENTS[step](analysis)
-    assert analysis.places is not None
-    return analysis.places
-
-
-def mention(places: DocumentPlaces, text: str) -> PlaceMention:
-    found = [m for m in places.mentions if m.text == text]
-    assert found, f"{text!r} not among {[m.text for m in places.mentions]}"
-    return found[0]
+from test_places import mention, places_of
 
 
 def test_a_union_of_the_text_picks_its_own_countrys_namesake_town() -> None:

@@ -1755,8 +1755,8 @@ class DocumentPlaces:
                 s -= 2.0  # "gathered in Aktobe in support of demonstrations in Zhanaozen": the cause's place
             if any(self._contains(m, other) for other in candidates if other is not m):
                 s -= 2.0  # "Sadr city in eastern Baghdad", "Syria's Aleppo province": the inner place
-            # "demonstrated in Artuklu to protest femicides that occurred in Silopi": each clause between
-            # the place and the event's word tells of another happening
+            # "demonstrated in Artuklu to protest femicides that occurred in Silopi": each relative clause
+            # between the place and the event's word tells of another happening
             s -= _RELATIVE_CLAUSE_STEP * self._relative_clauses_between(m, trigger)
             return s
 
